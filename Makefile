@@ -1,0 +1,46 @@
+# Clusterportal Thüringen. Needs nothing but Python 3.11 and make.
+# DATABASE_URL selects the database (default: SQLite file db.sqlite3).
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: setup run test lint check bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+## setup: virtualenv, dependencies, database, migrations and ThCM reference data (idempotent)
+setup: $(STAMP)
+	$(BIN)/python manage.py ensure_database
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_reference_data
+
+## run: setup, then serve at http://$(HOST):$(PORT)
+run: setup
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## test: setup, then the whole test suite on the database DATABASE_URL names
+test: setup
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+check: $(STAMP)
+	$(BIN)/python manage.py check
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+bench: setup
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

@@ -1,0 +1,324 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from clusterportal.dates import DatePrecision, format_reference_date
+from clusterportal.fields import StringListField
+from clusterportal.models import AliasBase
+
+from .choices import Agency, Category, Metric
+from .querysets import GrowthFieldQuerySet, KeyFigureQuerySet, SourceQuerySet
+
+
+class Source(models.Model):
+    """Where a figure comes from: a database, a study, an official statistic, a website."""
+
+    slug = models.SlugField(
+        verbose_name=_("Kürzel"),
+        max_length=100,
+        unique=True,
+    )
+    title = models.CharField(
+        verbose_name=_("Titel"),
+        max_length=300,
+    )
+    publisher = models.CharField(
+        verbose_name=_("Herausgeber"),
+        max_length=200,
+        blank=True,
+    )
+    reference_date = models.DateField(
+        verbose_name=_("Stand"),
+    )
+    reference_precision = models.CharField(
+        verbose_name=_("Genauigkeit des Stands"),
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.MONTH,
+    )
+    url = models.URLField(
+        verbose_name=_("Adresse (URL)"),
+        blank=True,
+    )
+    note = models.TextField(
+        verbose_name=_("Hinweis"),
+        blank=True,
+        help_text=_('z. B. "Zahlenwerte aus 2008" oder "bis auf benannte Ausnahmen"'),
+    )
+
+    objects = SourceQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("Quelle")
+        verbose_name_plural = _("Quellen")
+        ordering = ["title", "-reference_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["title", "reference_date"],
+                name="%(app_label)s_%(class)s_unique_title_date",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title}, {_('Stand')} {self.reference_display}"
+
+    def natural_key(self):
+        return (self.slug,)
+
+    @property
+    def reference_display(self):
+        return format_reference_date(self.reference_date, self.reference_precision)
+
+
+class GrowthField(models.Model):
+    """A Thuringian growth field (Wachstumsfeld) or one of the parts the brochure breaks out."""
+
+    name = models.CharField(
+        verbose_name=_("Name (deutsch)"),
+        max_length=200,
+        unique=True,
+    )
+    name_en = models.CharField(
+        verbose_name=_("Name (englisch)"),
+        max_length=200,
+        blank=True,
+    )
+    short_name = models.CharField(
+        verbose_name=_("Kurzname"),
+        max_length=50,
+        blank=True,
+        help_text=_('z. B. "MSR" für Mess-, Steuer- und Regeltechnik'),
+    )
+    slug = models.SlugField(
+        verbose_name=_("Kürzel in Adressen"),
+        max_length=100,
+        unique=True,
+    )
+    category = models.CharField(
+        verbose_name=_("Kategorie"),
+        max_length=20,
+        choices=Category.choices,
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("Teil von"),
+        on_delete=models.PROTECT,
+        related_name="parts",
+        null=True,
+        blank=True,
+    )
+    sort_order = models.PositiveSmallIntegerField(
+        verbose_name=_("Reihenfolge"),
+        default=0,
+    )
+    description = models.TextField(
+        verbose_name=_("Beschreibung (deutsch)"),
+        blank=True,
+    )
+    description_en = models.TextField(
+        verbose_name=_("Beschreibung (englisch)"),
+        blank=True,
+    )
+    strengths = StringListField(
+        verbose_name=_("Stärken"),
+    )
+    weaknesses = StringListField(
+        verbose_name=_("Schwächen"),
+    )
+    assessment_source = models.ForeignKey(
+        Source,
+        verbose_name=_("Quelle der Stärken und Schwächen"),
+        on_delete=models.PROTECT,
+        related_name="assessed_growth_fields",
+        null=True,
+        blank=True,
+    )
+    agency = models.CharField(
+        verbose_name=_("Zuständig"),
+        max_length=10,
+        choices=Agency.choices,
+        default=Agency.THCM,
+    )
+    wz_codes = StringListField(
+        verbose_name=_("WZ-2008-Codes"),
+        help_text=_('Ein Code pro Zeile, z. B. "29" oder "26.51".'),
+    )
+
+    objects = GrowthFieldQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("Wachstumsfeld")
+        verbose_name_plural = _("Wachstumsfelder")
+        ordering = ["sort_order", "name"]
+        indexes = [
+            models.Index(fields=["category", "sort_order"], name="growthfield_category_order"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("pk")),
+                name="%(app_label)s_%(class)s_not_own_parent",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("admin:growthfields_growthfield_change", args=[self.pk])
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def clean(self):
+        super().clean()
+        if self.parent_id and self.parent_id == self.pk:
+            raise ValidationError(
+                {"parent": _("Ein Wachstumsfeld kann nicht Teil von sich selbst sein.")}
+            )
+        if self.parent_id and self.parent.parent_id:
+            raise ValidationError({"parent": _("Teilbereiche können nur eine Ebene tief sein.")})
+
+
+class GrowthFieldAlias(AliasBase):
+    """A spelling of a growth field in LEG exports ("MSR", "Servicerobotik")."""
+
+    growth_field = models.ForeignKey(
+        GrowthField,
+        verbose_name=_("Wachstumsfeld"),
+        on_delete=models.CASCADE,
+        related_name="aliases",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta(AliasBase.Meta):
+        verbose_name = _("Schreibweise eines Wachstumsfelds")
+        verbose_name_plural = _("Schreibweisen von Wachstumsfeldern")
+
+    def natural_key(self):
+        return super().natural_key()
+
+    natural_key.dependencies = ["growthfields.growthfield"]
+
+
+class KeyFigureManager(models.Manager.from_queryset(KeyFigureQuerySet)):
+    def get_by_natural_key(self, growth_field, metric, reference_date, source):
+        return self.get(
+            growth_field__slug=growth_field,
+            metric=metric,
+            reference_date=reference_date,
+            source__slug=source,
+        )
+
+
+class KeyFigure(models.Model):
+    """One sourced figure of a growth field at one reference date; together they form series.
+
+    An empty value means "keine Angaben" (no data) and is never shown as 0.
+    """
+
+    growth_field = models.ForeignKey(
+        GrowthField,
+        verbose_name=_("Wachstumsfeld"),
+        on_delete=models.PROTECT,
+        related_name="key_figures",
+    )
+    metric = models.CharField(
+        verbose_name=_("Kennzahl"),
+        max_length=20,
+        choices=Metric.choices,
+    )
+    value = models.DecimalField(
+        verbose_name=_("Wert"),
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_('Leer lassen für "keine Angaben". Umsatz in EUR, Quoten in Prozent.'),
+    )
+    approximate = models.BooleanField(
+        verbose_name=_("ca. (Schätzwert)"),
+        default=False,
+    )
+    scope_note = models.CharField(
+        verbose_name=_("Abgrenzung"),
+        max_length=200,
+        blank=True,
+        help_text=_('z. B. "WZ 29" oder "nur WZ 10 ohne Getränke"'),
+    )
+    reference_date = models.DateField(
+        verbose_name=_("Stichtag"),
+    )
+    reference_precision = models.CharField(
+        verbose_name=_("Genauigkeit des Stichtags"),
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.YEAR,
+    )
+    source = models.ForeignKey(
+        Source,
+        verbose_name=_("Quelle"),
+        on_delete=models.PROTECT,
+        related_name="key_figures",
+    )
+    note = models.TextField(
+        verbose_name=_("Hinweis"),
+        blank=True,
+    )
+
+    objects = KeyFigureManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("Kennzahl")
+        verbose_name_plural = _("Kennzahlen")
+        ordering = ["growth_field__sort_order", "metric", "reference_date"]
+        indexes = [
+            models.Index(fields=["metric", "reference_date"], name="keyfigure_metric_date"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["growth_field", "metric", "reference_date", "source"],
+                name="%(app_label)s_%(class)s_unique_point",
+            ),
+            models.CheckConstraint(
+                condition=Q(value__isnull=True) | Q(value__gte=0),
+                name="%(app_label)s_%(class)s_value_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=~Q(metric__in=Metric.percentages())
+                | Q(value__isnull=True)
+                | Q(value__lte=100),
+                name="%(app_label)s_%(class)s_percentage_at_most_100",
+            ),
+            models.CheckConstraint(
+                condition=Q(value__isnull=False) | Q(approximate=False),
+                name="%(app_label)s_%(class)s_no_data_not_approximate",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.growth_field}: {self.get_metric_display()} {self.reference_display}"
+
+    def natural_key(self):
+        return (
+            self.growth_field.slug,
+            self.metric,
+            self.reference_date.isoformat(),
+            self.source.slug,
+        )
+
+    natural_key.dependencies = ["growthfields.growthfield", "growthfields.source"]
+
+    @property
+    def reference_display(self):
+        return format_reference_date(self.reference_date, self.reference_precision)
+
+    @property
+    def is_percentage(self):
+        return self.metric in Metric.percentages()

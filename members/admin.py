@@ -1,0 +1,61 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from clusterportal.formatting import format_amount
+from networks.models import Membership
+
+from .models import Organisation
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    fields = ("network", "role", "since", "until")
+    autocomplete_fields = ("network",)
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(SimpleHistoryAdmin):
+    list_display = (
+        "name",
+        "leg_id",
+        "kind",
+        "town",
+        "district",
+        "employees_display",
+        "record_date",
+        "published",
+    )
+    list_filter = ("published", "kind", "district", "growth_fields", "memberships__network")
+    search_fields = ("leg_id", "name", "town", "keywords")
+    show_full_result_count = False
+    list_per_page = 50
+    filter_horizontal = ("growth_fields",)
+    readonly_fields = ("created_at", "updated_at")
+    inlines = (MembershipInline,)
+    fieldsets = (
+        (None, {"fields": ("name", "legal_form", "kind", "leg_id", "published")}),
+        (
+            _("Anschrift und Kontakt"),
+            {"fields": ("street", "postcode", "town", "district", "phone", "email", "website")},
+        ),
+        (
+            _("Kennzahlen"),
+            {
+                "fields": (
+                    "founding_year",
+                    ("employees", "employees_approximate"),
+                    ("revenue_meur", "revenue_approximate"),
+                    "export_quota",
+                    "wz_code",
+                )
+            },
+        ),
+        (_("Einordnung"), {"fields": ("growth_fields", "keywords")}),
+        (_("Stand"), {"fields": ("record_date", "created_at", "updated_at")}),
+    )
+
+    @admin.display(description=_("Beschäftigte"), ordering="employees")
+    def employees_display(self, obj):
+        return format_amount(obj.employees, approximate=obj.employees_approximate)

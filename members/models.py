@@ -1,0 +1,212 @@
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .choices import District, OrganisationKind
+from .querysets import OrganisationQuerySet
+
+postcode_validator = RegexValidator(
+    r"^\d{5}$", _("Die Postleitzahl besteht aus genau fünf Ziffern, z. B. 07743.")
+)
+leg_id_validator = RegexValidator(
+    r"^TH-\d{6}$", _('Die LEG-ID hat die Form "TH-" und sechs Ziffern, z. B. TH-004711.')
+)
+wz_code_validator = RegexValidator(
+    r"^\d{2}(\.\d{1,2}(\.\d)?)?$",
+    _('Der WZ-2008-Code hat die Form "26", "26.5", "26.51" oder "26.51.0".'),
+)
+
+
+class Organisation(models.Model):
+    """A company, university or research institute: a member of networks and growth fields.
+
+    Records from the LEG database carry their LEG-ID; entries made by hand have none.
+    """
+
+    leg_id = models.CharField(
+        verbose_name=_("LEG-ID"),
+        max_length=9,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[leg_id_validator],
+    )
+    name = models.CharField(
+        verbose_name=_("Name"),
+        max_length=200,
+    )
+    legal_form = models.CharField(
+        verbose_name=_("Rechtsform"),
+        max_length=50,
+        blank=True,
+    )
+    kind = models.CharField(
+        verbose_name=_("Art"),
+        max_length=25,
+        choices=OrganisationKind.choices,
+        default=OrganisationKind.COMPANY,
+    )
+    street = models.CharField(
+        verbose_name=_("Straße"),
+        max_length=200,
+        blank=True,
+    )
+    postcode = models.CharField(
+        verbose_name=_("PLZ"),
+        max_length=5,
+        validators=[postcode_validator],
+    )
+    town = models.CharField(
+        verbose_name=_("Ort"),
+        max_length=100,
+    )
+    district = models.CharField(
+        verbose_name=_("Landkreis"),
+        max_length=30,
+        choices=District.choices,
+        blank=True,
+    )
+    phone = models.CharField(
+        verbose_name=_("Telefon"),
+        max_length=50,
+        blank=True,
+    )
+    email = models.EmailField(
+        verbose_name=_("E-Mail"),
+        blank=True,
+    )
+    website = models.URLField(
+        verbose_name=_("Website"),
+        max_length=300,
+        blank=True,
+    )
+    founding_year = models.PositiveSmallIntegerField(
+        verbose_name=_("Gründungsjahr"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1500), MaxValueValidator(2100)],
+    )
+    employees = models.PositiveIntegerField(
+        verbose_name=_("Beschäftigte"),
+        null=True,
+        blank=True,
+        help_text=_('Leer lassen für "keine Angaben".'),
+    )
+    employees_approximate = models.BooleanField(
+        verbose_name=_("Beschäftigte ca."),
+        default=False,
+    )
+    revenue_meur = models.DecimalField(
+        verbose_name=_("Umsatz (Mio. EUR)"),
+        max_digits=12,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    revenue_approximate = models.BooleanField(
+        verbose_name=_("Umsatz ca."),
+        default=False,
+    )
+    export_quota = models.DecimalField(
+        verbose_name=_("Exportquote (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    wz_code = models.CharField(
+        verbose_name=_("WZ 2008"),
+        max_length=10,
+        blank=True,
+        validators=[wz_code_validator],
+        help_text=_('Haupttätigkeit nach WZ 2008, z. B. "26.51".'),
+    )
+    growth_fields = models.ManyToManyField(
+        "growthfields.GrowthField",
+        verbose_name=_("Wachstumsfelder"),
+        related_name="organisations",
+        blank=True,
+    )
+    keywords = models.TextField(
+        verbose_name=_("Schlagworte"),
+        blank=True,
+        help_text=_("Technologie-Schlagworte, durch Kommas getrennt."),
+    )
+    record_date = models.DateField(
+        verbose_name=_("Stand"),
+        null=True,
+        blank=True,
+        help_text=_("Letzte Aktualisierung des Datensatzes in der LEG-Datenbank."),
+    )
+    published = models.BooleanField(
+        verbose_name=_("veröffentlicht"),
+        default=True,
+        help_text=_("Nur veröffentlichte Einträge erscheinen im öffentlichen Verzeichnis."),
+    )
+    created_at = models.DateTimeField(
+        verbose_name=_("angelegt"),
+        auto_now_add=True,
+    )
+    updated_at = models.DateTimeField(
+        verbose_name=_("geändert"),
+        auto_now=True,
+    )
+
+    objects = OrganisationQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("Organisation")
+        verbose_name_plural = _("Organisationen")
+        ordering = ["name", "pk"]
+        indexes = [
+            models.Index(fields=["name"], name="organisation_name"),
+            models.Index(fields=["published", "name"], name="organisation_published_name"),
+            models.Index(fields=["town"], name="organisation_town"),
+            models.Index(fields=["district", "name"], name="organisation_district_name"),
+            models.Index(fields=["kind", "name"], name="organisation_kind_name"),
+            models.Index(fields=["employees"], name="organisation_employees"),
+            models.Index(fields=["wz_code"], name="organisation_wz_code"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(export_quota__isnull=True)
+                | Q(export_quota__gte=0, export_quota__lte=100),
+                name="%(app_label)s_%(class)s_export_quota_percentage",
+            ),
+            models.CheckConstraint(
+                condition=Q(revenue_meur__isnull=True) | Q(revenue_meur__gte=0),
+                name="%(app_label)s_%(class)s_revenue_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(employees__isnull=False) | Q(employees_approximate=False),
+                name="%(app_label)s_%(class)s_no_employees_not_approximate",
+            ),
+            models.CheckConstraint(
+                condition=Q(revenue_meur__isnull=False) | Q(revenue_approximate=False),
+                name="%(app_label)s_%(class)s_no_revenue_not_approximate",
+            ),
+            models.CheckConstraint(
+                condition=Q(leg_id__isnull=True) | ~Q(leg_id=""),
+                name="%(app_label)s_%(class)s_leg_id_null_not_empty",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.leg_id,)
+
+    @property
+    def keyword_list(self):
+        return [word.strip() for word in self.keywords.split(",") if word.strip()]
+
+    @property
+    def wz_division(self):
+        """The WZ 2008 division: the first two digits ("26" for "26.51")."""
+        return self.wz_code[:2]

@@ -1,0 +1,133 @@
+from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import (
+    DeclaredMemberCount,
+    Membership,
+    Network,
+    NetworkAlias,
+    NetworkGrowthField,
+)
+
+
+class NetworkGrowthFieldInline(admin.TabularInline):
+    model = NetworkGrowthField
+    extra = 0
+    autocomplete_fields = ("growth_field",)
+
+
+class DeclaredMemberCountInline(admin.TabularInline):
+    model = DeclaredMemberCount
+    extra = 0
+    fields = (
+        "total",
+        "companies",
+        "research",
+        "reference_date",
+        "reference_precision",
+        "source",
+        "note",
+    )
+    autocomplete_fields = ("source",)
+
+
+class NetworkAliasInline(admin.TabularInline):
+    model = NetworkAlias
+    extra = 0
+    fields = ("name",)
+
+
+@admin.register(Network)
+class NetworkAdmin(SimpleHistoryAdmin):
+    """Networks can have thousands of members: the form shows their number and a link to
+    the filtered membership list, never an inline of every membership."""
+
+    list_display = ("name", "short_name", "kind", "legal_form", "member_count", "website")
+    list_filter = ("kind", "growth_fields")
+    search_fields = ("name", "short_name", "aliases__name")
+    prepopulated_fields = {"slug": ("short_name",)}
+    autocomplete_fields = ("profile_source", "member_networks")
+    readonly_fields = ("members_summary",)
+    inlines = (NetworkGrowthFieldInline, DeclaredMemberCountInline, NetworkAliasInline)
+    fieldsets = (
+        (None, {"fields": ("name", "short_name", "slug", "kind", "legal_form", "founded_on")}),
+        (
+            _("Profil"),
+            {
+                "fields": (
+                    "website",
+                    "description",
+                    "topics",
+                    "activities",
+                    "labels",
+                    "profile_source",
+                )
+            },
+        ),
+        (_("Mitglieder"), {"fields": ("members_summary",)}),
+        (_("Allianz"), {"fields": ("member_networks",), "classes": ("collapse",)}),
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_member_counts(published_only=False)
+
+    @admin.display(description=_("Mitglieder im Portal"), ordering="member_count")
+    def member_count(self, obj):
+        return obj.member_count
+
+    @admin.display(description=_("Mitglieder im Portal"))
+    def members_summary(self, obj):
+        if obj.pk is None:
+            return "–"
+        url = reverse("admin:networks_membership_changelist") + f"?network__id__exact={obj.pk}"
+        label = ngettext(
+            "%(count)d aktuelle Mitgliedschaft",
+            "%(count)d aktuelle Mitgliedschaften",
+            obj.member_count,
+        ) % {"count": obj.member_count}
+        return format_html('{} – <a href="{}">{}</a>', label, url, _("Mitgliedschaften bearbeiten"))
+
+
+@admin.register(NetworkAlias)
+class NetworkAliasAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "network", "normalized_name")
+    list_select_related = ("network",)
+    list_filter = ("network",)
+    search_fields = ("name", "normalized_name", "network__name")
+    autocomplete_fields = ("network",)
+
+
+@admin.register(NetworkGrowthField)
+class NetworkGrowthFieldAdmin(SimpleHistoryAdmin):
+    list_display = ("network", "growth_field", "is_primary")
+    list_select_related = ("network", "growth_field")
+    list_filter = ("is_primary", "growth_field")
+    search_fields = ("network__name", "growth_field__name")
+    autocomplete_fields = ("network", "growth_field")
+
+
+@admin.register(DeclaredMemberCount)
+class DeclaredMemberCountAdmin(SimpleHistoryAdmin):
+    list_display = ("network", "total", "companies", "research", "reference_display", "source")
+    list_select_related = ("network", "source")
+    list_filter = ("network",)
+    search_fields = ("network__name", "source__title", "note")
+    autocomplete_fields = ("network", "source")
+
+    @admin.display(description=_("Stand"), ordering="reference_date")
+    def reference_display(self, obj):
+        return obj.reference_display
+
+
+@admin.register(Membership)
+class MembershipAdmin(SimpleHistoryAdmin):
+    list_display = ("organisation", "network", "role", "since", "until")
+    list_select_related = ("organisation", "network")
+    list_filter = ("network", "role")
+    search_fields = ("organisation__name", "organisation__leg_id", "network__name")
+    autocomplete_fields = ("organisation", "network")
+    show_full_result_count = False
