@@ -1,10 +1,12 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from clusterportal.formatting import format_key_figure
 
 from .models import GrowthField, GrowthFieldAlias, KeyFigure, Source
+from .resources import GrowthFieldResource, KeyFigureResource, SourceResource
 
 
 class GrowthFieldAliasInline(admin.TabularInline):
@@ -30,7 +32,8 @@ class KeyFigureInline(admin.TabularInline):
 
 
 @admin.register(Source)
-class SourceAdmin(SimpleHistoryAdmin):
+class SourceAdmin(ImportExportMixin, SimpleHistoryAdmin):
+    resource_classes = [SourceResource]
     list_display = ("title", "reference_display", "publisher")
     list_filter = ("reference_precision",)
     search_fields = ("title", "publisher", "slug")
@@ -42,7 +45,8 @@ class SourceAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(GrowthField)
-class GrowthFieldAdmin(SimpleHistoryAdmin):
+class GrowthFieldAdmin(ImportExportMixin, SimpleHistoryAdmin):
+    resource_classes = [GrowthFieldResource]
     list_display = ("name", "short_name", "category", "parent", "agency", "sort_order")
     list_filter = ("category", "agency")
     list_select_related = ("parent",)
@@ -71,7 +75,8 @@ class GrowthFieldAliasAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(KeyFigure)
-class KeyFigureAdmin(SimpleHistoryAdmin):
+class KeyFigureAdmin(ImportExportMixin, SimpleHistoryAdmin):
+    resource_classes = [KeyFigureResource]
     list_display = (
         "growth_field",
         "metric",

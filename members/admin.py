@@ -1,11 +1,13 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from clusterportal.formatting import format_amount
 from networks.models import Membership
 
 from .models import Organisation
+from .resources import OrganisationResource
 
 
 class MembershipInline(admin.TabularInline):
@@ -16,7 +18,16 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(SimpleHistoryAdmin):
+class OrganisationAdmin(ImportExportMixin, SimpleHistoryAdmin):
+    """The change list adds a link to the LEG import next to import and export.
+
+    django-import-export takes a preset ``change_list_template`` as the base its own
+    template extends, so ours is named in ``import_export_change_list_template``: it
+    extends the import/export change list, and becomes ``change_list_template``.
+    """
+
+    resource_classes = [OrganisationResource]
+    import_export_change_list_template = "admin/members/organisation/change_list.html"
     list_display = (
         "name",
         "leg_id",

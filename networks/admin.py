@@ -3,6 +3,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
@@ -12,6 +13,7 @@ from .models import (
     NetworkAlias,
     NetworkGrowthField,
 )
+from .resources import DeclaredMemberCountResource, MembershipResource, NetworkResource
 
 
 class NetworkGrowthFieldInline(admin.TabularInline):
@@ -42,10 +44,11 @@ class NetworkAliasInline(admin.TabularInline):
 
 
 @admin.register(Network)
-class NetworkAdmin(SimpleHistoryAdmin):
+class NetworkAdmin(ImportExportMixin, SimpleHistoryAdmin):
     """Networks can have thousands of members: the form shows their number and a link to
     the filtered membership list, never an inline of every membership."""
 
+    resource_classes = [NetworkResource]
     list_display = ("name", "short_name", "kind", "legal_form", "member_count", "website")
     list_filter = ("kind", "growth_fields")
     search_fields = ("name", "short_name", "aliases__name")
@@ -111,7 +114,8 @@ class NetworkGrowthFieldAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(DeclaredMemberCount)
-class DeclaredMemberCountAdmin(SimpleHistoryAdmin):
+class DeclaredMemberCountAdmin(ImportExportMixin, SimpleHistoryAdmin):
+    resource_classes = [DeclaredMemberCountResource]
     list_display = ("network", "total", "companies", "research", "reference_display", "source")
     list_select_related = ("network", "source")
     list_filter = ("network",)
@@ -124,7 +128,8 @@ class DeclaredMemberCountAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(SimpleHistoryAdmin):
+class MembershipAdmin(ImportExportMixin, SimpleHistoryAdmin):
+    resource_classes = [MembershipResource]
     list_display = ("organisation", "network", "role", "since", "until")
     list_select_related = ("organisation", "network")
     list_filter = ("network", "role")

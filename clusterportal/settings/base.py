@@ -8,6 +8,7 @@ from pathlib import Path
 
 import environ
 from django.utils.translation import gettext_lazy as _
+from import_export.formats.base_formats import CSV, XLSX
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -36,6 +37,7 @@ LOCAL_APPS = [
     "growthfields",
     "networks",
     "members",
+    "imports",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -107,10 +109,18 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 FORMS_URLFIELD_ASSUME_HTTPS = True
 
 # django-import-export: only the two formats the agency works with.
-IMPORT_EXPORT_FORMATS = [
-    "import_export.formats.base_formats.CSV",
-    "import_export.formats.base_formats.XLSX",
-]
+IMPORT_EXPORT_FORMATS = [CSV, XLSX]
+
+# LEG spreadsheet import: limits that refuse a file before it is parsed in full.
+LEG_IMPORT_MAX_BYTES = env.int("LEG_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)  # uploads
+LEG_IMPORT_COMMAND_MAX_BYTES = env.int("LEG_IMPORT_COMMAND_MAX_BYTES", default=200 * 1024 * 1024)
+LEG_IMPORT_MAX_UNCOMPRESSED_BYTES = env.int("LEG_IMPORT_MAX_UNCOMPRESSED_BYTES", default=300 * 1024 * 1024)
+LEG_IMPORT_MAX_ROWS = env.int("LEG_IMPORT_MAX_ROWS", default=500_000)
+LEG_IMPORT_MAX_COLUMNS = env.int("LEG_IMPORT_MAX_COLUMNS", default=200)
+# Uploaded files wait here between preview and confirm; never below MEDIA_ROOT (not served).
+LEG_IMPORT_UPLOAD_DIR = env.path("LEG_IMPORT_UPLOAD_DIR", default=BASE_DIR / "var" / "imports")
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_PERMISSIONS = 0o600
 
 LOGGING = {
     "version": 1,

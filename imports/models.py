@@ -1,0 +1,134 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .choices import RunOrigin, RunStatus, Severity
+
+
+class ImportRun(models.Model):
+    """One run of the LEG import: who, when, which file, what it did or why it was refused."""
+
+    status = models.CharField(
+        verbose_name=_("Status"),
+        max_length=12,
+        choices=RunStatus.choices,
+    )
+    origin = models.CharField(
+        verbose_name=_("gestartet über"),
+        max_length=10,
+        choices=RunOrigin.choices,
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Benutzer"),
+        on_delete=models.SET_NULL,
+        related_name="import_runs",
+        null=True,
+        blank=True,
+    )
+    started_at = models.DateTimeField(
+        verbose_name=_("begonnen"),
+        auto_now_add=True,
+    )
+    duration = models.FloatField(
+        verbose_name=_("Dauer (s)"),
+        null=True,
+        blank=True,
+    )
+    file_name = models.CharField(
+        verbose_name=_("Dateiname"),
+        max_length=255,
+    )
+    sha256 = models.CharField(
+        verbose_name=_("SHA-256"),
+        max_length=64,
+    )
+    file_size = models.PositiveBigIntegerField(
+        verbose_name=_("Größe (Bytes)"),
+        default=0,
+    )
+    stored_file = models.CharField(
+        verbose_name=_("gespeicherte Datei"),
+        max_length=500,
+        blank=True,
+        help_text=_("Nur zwischen Vorschau und Bestätigung; danach gelöscht."),
+    )
+    plan_fingerprint = models.CharField(
+        verbose_name=_("Prüfsumme der Änderungen"),
+        max_length=64,
+        blank=True,
+    )
+    rows = models.PositiveIntegerField(
+        verbose_name=_("Zeilen"),
+        default=0,
+    )
+    created = models.PositiveIntegerField(
+        verbose_name=_("neu"),
+        default=0,
+    )
+    updated = models.PositiveIntegerField(
+        verbose_name=_("geändert"),
+        default=0,
+    )
+    unchanged = models.PositiveIntegerField(
+        verbose_name=_("unverändert"),
+        default=0,
+    )
+    not_in_file = models.PositiveIntegerField(
+        verbose_name=_("nicht in der Datei"),
+        default=0,
+    )
+    key_figures_created = models.PositiveIntegerField(
+        verbose_name=_("Kennzahlen neu"),
+        default=0,
+    )
+    key_figures_updated = models.PositiveIntegerField(
+        verbose_name=_("Kennzahlen geändert"),
+        default=0,
+    )
+    key_figures_unchanged = models.PositiveIntegerField(
+        verbose_name=_("Kennzahlen unverändert"),
+        default=0,
+    )
+    warning_count = models.PositiveIntegerField(
+        verbose_name=_("Warnungen"),
+        default=0,
+    )
+    error_count = models.PositiveIntegerField(
+        verbose_name=_("Fehler"),
+        default=0,
+    )
+    report = models.JSONField(
+        verbose_name=_("Bericht"),
+        default=list,
+        blank=True,
+        help_text=_("Alle Fehler und Warnungen: Zeile, Spalte, Wert, Grund."),
+    )
+    changes = models.JSONField(
+        verbose_name=_("Änderungen (Auszug)"),
+        default=list,
+        blank=True,
+    )
+    message = models.TextField(
+        verbose_name=_("Meldung"),
+        blank=True,
+    )
+
+    class Meta:
+        verbose_name = _("Importlauf")
+        verbose_name_plural = _("Importläufe")
+        ordering = ["-started_at", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "started_at"], name="importrun_status_started"),
+        ]
+
+    def __str__(self):
+        return f"{self.file_name} ({self.get_status_display()})"
+
+    @property
+    def errors(self):
+        return [issue for issue in self.report if issue["severity"] == Severity.ERROR]
+
+    @property
+    def warnings(self):
+        return [issue for issue in self.report if issue["severity"] == Severity.WARNING]

@@ -1,0 +1,489 @@
+"""The LEG import: one engine for the command line and the back office.
+
+``leg_import_plan`` reads, cleans and compares a file with the database without writing;
+``leg_import_apply`` writes a plan set-based in one transaction; ``leg_import_run`` does both and
+records an ``ImportRun``; ``leg_import_confirm`` carries out a previewed run from the back office.
+"""
+
+import hashlib
+import json
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+
+from growthfields.models import GrowthField
+from members.models import Organisation
+from networks.choices import MembershipRole
+from networks.models import Membership, Network
+
+from . import keyfigures
+from .choices import RunOrigin, RunStatus
+from .issues import IssueList
+from .leg import FIELDS, CompanyRecord, clean_company_rows
+from .models import ImportRun
+from .reading import ImportFileError, open_spreadsheet
+from .writers import insert_rows, update_rows
+
+SNAPSHOT = ("id", "leg_id", *FIELDS, "published", "created_at")
+GrowthFieldLink = Organisation.growth_fields.through
+CHANGE_SAMPLE_SIZE = 200
+IN_CHUNK = 5000
+
+
+def _noop(stage, done=0, total=None):
+    pass
+
+
+@dataclass
+class CompanyPlan:
+    created: list = field(default_factory=list)  # CompanyRecord
+    updated: list = field(default_factory=list)  # (record, organisation id, {field: (old, new)})
+    unchanged: int = 0
+    not_in_file: int = 0
+    new_links: list = field(default_factory=list)  # (leg_id, growth field id)
+    new_memberships: list = field(default_factory=list)  # (leg_id, network id)
+    snapshot: dict = field(default_factory=dict)  # leg_id -> {column: value} of existing rows
+
+
+@dataclass
+class ImportPlan:
+    file_name: str
+    sha256: str
+    size: int
+    issues: IssueList
+    rows: int = 0
+    company: CompanyPlan | None = None
+    key_figures: keyfigures.KeyFigurePlan | None = None
+
+    @property
+    def refused(self):
+        return self.issues.error_count > 0
+
+    def fingerprint(self) -> str:
+        """A digest of every change the plan would write; equal plans write equal data."""
+        digest = hashlib.sha256(self.sha256.encode())
+        if self.company:
+            for record in self.company.created:
+                digest.update(_canonical(("+", record.leg_id, record.values)))
+            for record, pk, changes in self.company.updated:
+                digest.update(_canonical(("~", record.leg_id, pk, changes)))
+            digest.update(_canonical(sorted(self.company.new_links)))
+            digest.update(_canonical(sorted(self.company.new_memberships)))
+        if self.key_figures:
+            for record in self.key_figures.created:
+                digest.update(_canonical(("+kf", record.__dict__)))
+            for _record, pk, changes in self.key_figures.updated:
+                digest.update(_canonical(("~kf", pk, changes)))
+        return digest.hexdigest()
+
+    def change_samples(self, limit=CHANGE_SAMPLE_SIZE):
+        """The first changes as old → new per field, for the preview."""
+        samples = []
+        if self.company:
+            links = defaultdict(list)
+            for leg_id, pk in self.company.new_links:
+                links[leg_id].append(("growth_field", pk))
+            for leg_id, pk in self.company.new_memberships:
+                links[leg_id].append(("network", pk))
+            names = _names_of(self.company)
+            for record in self.company.created[:limit]:
+                fields = [
+                    (name, "", _shown(value))
+                    for name, value in zip(FIELDS, record.values, strict=True)
+                    if value not in ("", None, False)
+                ]
+                fields += [(kind, "", names[kind].get(pk, pk)) for kind, pk in links[record.leg_id]]
+                samples.append(
+                    {"row": record.row, "leg_id": record.leg_id, "action": "neu", "fields": fields}
+                )
+            for record, _pk, changes in self.company.updated[: max(0, limit - len(samples))]:
+                fields = [(name, _shown(old), _shown(new)) for name, (old, new) in changes.items()]
+                fields += [(kind, "", names[kind].get(pk, pk)) for kind, pk in links[record.leg_id]]
+                samples.append(
+                    {
+                        "row": record.row,
+                        "leg_id": record.leg_id,
+                        "action": "geändert",
+                        "fields": fields,
+                    }
+                )
+        return samples
+
+
+def _canonical(value) -> bytes:
+    return json.dumps(value, default=str, sort_keys=True, ensure_ascii=False).encode()
+
+
+def _shown(value):
+    return "" if value is None else str(value)
+
+
+def _names_of(company):
+    return {
+        "growth_field": dict(GrowthField.objects.values_list("pk", "name")),
+        "network": dict(Network.objects.values_list("pk", "name")),
+    }
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def leg_import_plan(
+    *, path: Path, file_name: str = "", progress=_noop, max_bytes=None
+) -> ImportPlan:
+    """Read and check the file and compare it with the database. Writes nothing."""
+    path = Path(path)
+    file_name = file_name or path.name
+    issues = IssueList()
+    plan = ImportPlan(
+        file_name=file_name, sha256=file_sha256(path), size=path.stat().st_size, issues=issues
+    )
+    progress("Datei lesen")
+    spreadsheet = open_spreadsheet(path, file_name=file_name, max_bytes=max_bytes)
+    for note in spreadsheet.notes:
+        issues.warning(1, "", file_name, note)
+    growth_field_index = GrowthField.objects.name_index()
+    company_sheet = key_figure_sheet = None
+    for sheet in spreadsheet.sheets:
+        if keyfigures.is_key_figure_sheet(sheet.headers):
+            key_figure_sheet = sheet
+        elif company_sheet is None:
+            company_sheet = sheet
+    if company_sheet is not None:
+        records, plan.rows = clean_company_rows(
+            company_sheet,
+            growth_field_index,
+            Network.objects.name_index(),
+            issues,
+            progress=lambda done: progress("Zeilen prüfen", done),
+        )
+        if not plan.refused:
+            progress("Mit der Datenbank vergleichen")
+            plan.company = _plan_companies(records)
+    if key_figure_sheet is not None:
+        records, rows = keyfigures.clean_key_figure_rows(
+            key_figure_sheet, growth_field_index, issues
+        )
+        plan.rows += rows
+        if not plan.refused:
+            plan.key_figures = keyfigures.plan_key_figures(records, issues)
+    return plan
+
+
+def _chunks(items, size=IN_CHUNK):
+    items = list(items)
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _existing_organisations(leg_ids):
+    """Snapshot of the organisations the file names: all of them at once for a large file."""
+    queryset = Organisation.objects.filter(leg_id__isnull=False)
+    if len(leg_ids) > 4 * IN_CHUNK:
+        rows = queryset.values_list(*SNAPSHOT).iterator(chunk_size=10_000)
+    else:
+        rows = (
+            row
+            for chunk in _chunks(leg_ids)
+            for row in queryset.filter(leg_id__in=chunk).values_list(*SNAPSHOT)
+        )
+    return {row[1]: row for row in rows}
+
+
+def _existing_pairs(model, left, right, organisation_ids, everything):
+    queryset = model.objects.all()
+    if everything:
+        rows = queryset.values_list(left, right).iterator(chunk_size=20_000)
+    else:
+        rows = (
+            row
+            for chunk in _chunks(organisation_ids)
+            for row in queryset.filter(**{f"{left}__in": chunk}).values_list(left, right)
+        )
+    pairs = defaultdict(set)
+    for organisation_id, other in rows:
+        pairs[organisation_id].add(other)
+    return pairs
+
+
+def _plan_companies(records: list[CompanyRecord]) -> CompanyPlan:
+    plan = CompanyPlan()
+    leg_ids = [record.leg_id for record in records]
+    plan.snapshot = existing = _existing_organisations(leg_ids)
+    everything = len(leg_ids) > 4 * IN_CHUNK
+    ids = [row[0] for row in existing.values()]
+    links = _existing_pairs(GrowthFieldLink, "organisation_id", "growthfield_id", ids, everything)
+    memberships = _existing_pairs(Membership, "organisation_id", "network_id", ids, everything)
+    first, last = 2, 2 + len(FIELDS)  # where FIELDS stand in a SNAPSHOT row
+    for record in records:
+        current = existing.get(record.leg_id)
+        if current is None:
+            plan.created.append(record)
+            new_links, new_networks = record.growth_field_ids, record.network_ids
+        else:
+            old_values = current[first:last]
+            changes = {}
+            if old_values != record.values:
+                changes = {
+                    name: (old, new)
+                    for name, old, new in zip(FIELDS, old_values, record.values, strict=True)
+                    if old != new
+                }
+            new_links = record.growth_field_ids - links.get(current[0], set())
+            new_networks = record.network_ids - memberships.get(current[0], set())
+            if changes or new_links or new_networks:
+                plan.updated.append((record, current[0], changes))
+            else:
+                plan.unchanged += 1
+        plan.new_links.extend((record.leg_id, pk) for pk in sorted(new_links))
+        plan.new_memberships.extend((record.leg_id, pk) for pk in sorted(new_networks))
+    in_file = len(leg_ids) - len(plan.created)
+    plan.not_in_file = Organisation.objects.filter(leg_id__isnull=False).count() - in_file
+    return plan
+
+
+def _history_rows(model, layout, rows, *, history_type, user, reason, now):
+    """Rows for the model's simple-history table, written in bulk like the changes they record.
+
+    ``rows`` are tuples whose values stand in the order of ``layout`` (column names).
+    """
+    history = model.history.model
+    columns = [f.column for f in history._meta.concrete_fields if f.name != "history_id"]
+    constants = {
+        "history_date": now,
+        "history_change_reason": reason,
+        "history_type": history_type,
+        "history_user_id": getattr(user, "pk", None),
+    }
+    where = {column: position for position, column in enumerate(layout)}
+    picks = [(where[c], None) if c in where else (None, constants.get(c)) for c in columns]
+    values = [tuple(row[p] if p is not None else constant for p, constant in picks) for row in rows]
+    return history, columns, values
+
+
+@transaction.atomic
+def leg_import_apply(plan: ImportPlan, *, user=None) -> None:
+    """Write a plan: set-based, in one transaction, with history entries written in bulk."""
+    now = timezone.now()
+    reason = f"LEG-Import {plan.file_name}"[:100]
+    company = plan.company
+    if company and (company.created or company.updated):
+        columns = ["leg_id", *FIELDS, "published", "created_at", "updated_at"]
+        insert_rows(
+            Organisation,
+            columns,
+            [(r.leg_id, *r.values, True, now, now) for r in company.created],
+        )
+        changed = [(record, pk) for record, pk, changes in company.updated if changes]
+        update_rows(
+            Organisation,
+            "id",
+            [*FIELDS, "updated_at"],
+            [(pk, *record.values, now) for record, pk in changed],
+        )
+        ids = {leg_id: row[0] for leg_id, row in company.snapshot.items()}
+        if company.created:
+            ids.update(_ids_of([r.leg_id for r in company.created]))
+        # History rows in the SNAPSHOT layout: the state after the change.
+        created_rows = [(ids[r.leg_id], r.leg_id, *r.values, True, now) for r in company.created]
+        updated_rows = [
+            (pk, record.leg_id, *record.values, *company.snapshot[record.leg_id][-2:])
+            for record, pk in changed
+        ]
+        for history_type, rows in (("+", created_rows), ("~", updated_rows)):
+            history, columns, values = _history_rows(
+                Organisation,
+                SNAPSHOT,
+                rows,
+                history_type=history_type,
+                user=user,
+                reason=reason,
+                now=now,
+            )
+            insert_rows(history, columns, values)
+        insert_rows(
+            GrowthFieldLink,
+            ["organisation_id", "growthfield_id"],
+            [(ids[leg_id], pk) for leg_id, pk in company.new_links],
+        )
+        _add_memberships(
+            [(ids[leg_id], pk) for leg_id, pk in company.new_memberships], user, reason, now
+        )
+    if plan.key_figures and (plan.key_figures.created or plan.key_figures.updated):
+        keyfigures.apply_key_figures(plan.key_figures, user=user, reason=reason)
+
+
+def _ids_of(leg_ids):
+    queryset = Organisation.objects.filter(leg_id__isnull=False)
+    if len(leg_ids) > 4 * IN_CHUNK:
+        return dict(queryset.values_list("leg_id", "id").iterator(chunk_size=20_000))
+    return {
+        leg_id: pk
+        for chunk in _chunks(leg_ids)
+        for leg_id, pk in queryset.filter(leg_id__in=chunk).values_list("leg_id", "id")
+    }
+
+
+def _add_memberships(pairs, user, reason, now):
+    if not pairs:
+        return
+    insert_rows(
+        Membership,
+        ["organisation_id", "network_id", "role"],
+        [(o, n, MembershipRole.MEMBER) for o, n in pairs],
+    )
+    wanted = set(pairs)
+    organisations = {o for o, _ in pairs}
+    layout = ("id", "organisation_id", "network_id", "role", "since", "until")
+    queryset = Membership.objects.values_list(*layout)
+    if len(organisations) > 4 * IN_CHUNK:
+        found = queryset.iterator(chunk_size=20_000)
+    else:
+        found = (
+            row
+            for chunk in _chunks(organisations)
+            for row in queryset.filter(organisation_id__in=chunk)
+        )
+    rows = [row for row in found if (row[1], row[2]) in wanted]
+    history, columns, values = _history_rows(
+        Membership, layout, rows, history_type="+", user=user, reason=reason, now=now
+    )
+    insert_rows(history, columns, values)
+
+
+def _record_counts(run: ImportRun, plan: ImportPlan) -> None:
+    run.rows = plan.rows
+    run.report = [issue.as_dict() for issue in plan.issues]
+    run.error_count = len(plan.issues.errors)
+    run.warning_count = len(plan.issues.warnings)
+    if plan.company:
+        run.created = len(plan.company.created)
+        run.updated = len(plan.company.updated)
+        run.unchanged = plan.company.unchanged
+        run.not_in_file = plan.company.not_in_file
+    if plan.key_figures:
+        run.key_figures_created = len(plan.key_figures.created)
+        run.key_figures_updated = len(plan.key_figures.updated)
+        run.key_figures_unchanged = plan.key_figures.unchanged
+
+
+def leg_import_run(
+    *,
+    path: Path,
+    file_name: str = "",
+    user=None,
+    dry_run: bool = False,
+    origin: str = RunOrigin.COMMAND,
+    progress=_noop,
+    keep_file: bool = False,
+    max_bytes: int | None = None,
+) -> ImportRun:
+    """Plan and, unless refused or a dry run, apply an import; always record the run.
+
+    With ``keep_file`` (the back office's preview) the run stays a preview and remembers the
+    stored file and the plan's fingerprint for ``leg_import_confirm``.
+    """
+    started = time.monotonic()
+    path = Path(path)
+    run = ImportRun(origin=origin, user=user, file_name=file_name or path.name)
+    try:
+        plan = leg_import_plan(
+            path=path, file_name=run.file_name, progress=progress, max_bytes=max_bytes
+        )
+    except ImportFileError as error:
+        run.status = RunStatus.REFUSED
+        run.sha256 = file_sha256(path) if path.exists() else ""
+        run.file_size = path.stat().st_size if path.exists() else 0
+        run.message = str(error)
+        run.error_count = 1
+        run.report = [
+            {
+                "row": 1,
+                "column": "",
+                "value": run.file_name,
+                "message": str(error),
+                "severity": "error",
+            }
+        ]
+        run.duration = time.monotonic() - started
+        run.save()
+        return run
+    run.sha256, run.file_size = plan.sha256, plan.size
+    _record_counts(run, plan)
+    run.changes = plan.change_samples()
+    if plan.refused:
+        run.status = RunStatus.REFUSED
+        run.message = "Die Datei enthält Fehler; es wurde nichts importiert."
+    elif keep_file:
+        run.status = RunStatus.PREVIEW
+        run.stored_file = str(path)
+        run.plan_fingerprint = plan.fingerprint()
+    elif dry_run:
+        run.status = RunStatus.DRY_RUN
+    else:
+        progress("Schreiben")
+        try:
+            leg_import_apply(plan, user=user)
+        except DatabaseError as error:
+            run.status = RunStatus.FAILED
+            run.message = f"Datenbankfehler, nichts wurde geschrieben: {error}"
+        else:
+            run.status = RunStatus.IMPORTED
+    run.duration = time.monotonic() - started
+    run.save()
+    return run
+
+
+class PreviewOutdated(Exception):
+    """The file or the database changed since the preview; a new preview was made."""
+
+    def __init__(self, new_run):
+        super().__init__("Die Daten haben sich seit der Vorschau geändert.")
+        self.new_run = new_run
+
+
+def leg_import_confirm(*, run: ImportRun, user) -> ImportRun:
+    """Carry out a previewed run exactly as previewed, or refuse with a fresh preview."""
+    started = time.monotonic()
+    if run.status != RunStatus.PREVIEW or not run.stored_file:
+        raise ValueError("Dieser Importlauf wartet nicht auf eine Bestätigung.")
+    path = Path(run.stored_file)
+    if not path.exists() or file_sha256(path) != run.sha256:
+        run.status = RunStatus.SUPERSEDED
+        run.message = "Die gespeicherte Datei fehlt oder wurde verändert."
+        run.stored_file = ""
+        run.save()
+        raise ValueError(run.message)
+    plan = leg_import_plan(path=path, file_name=run.file_name)
+    if plan.refused or plan.fingerprint() != run.plan_fingerprint:
+        run.status = RunStatus.SUPERSEDED
+        run.message = "Die Daten haben sich seit der Vorschau geändert; neue Vorschau erstellt."
+        run.stored_file = ""
+        run.save()
+        new_run = leg_import_run(
+            path=path, file_name=run.file_name, user=user, origin=run.origin, keep_file=True
+        )
+        raise PreviewOutdated(new_run)
+    try:
+        leg_import_apply(plan, user=user)
+    except DatabaseError as error:
+        run.status = RunStatus.FAILED
+        run.message = f"Datenbankfehler, nichts wurde geschrieben: {error}"
+    else:
+        run.status = RunStatus.IMPORTED
+        run.message = ""
+        path.unlink(missing_ok=True)
+        run.stored_file = ""
+    run.duration = (run.duration or 0) + time.monotonic() - started
+    run.user = user
+    run.save()
+    return run
