@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from growthfields.models import GrowthField
@@ -275,6 +275,10 @@ def leg_import_apply(plan: ImportPlan, *, user=None) -> None:
     """Write a plan: set-based, in one transaction, with history entries written in bulk."""
     now = timezone.now()
     reason = f"LEG-Import {plan.file_name}"[:100]
+    if connection.vendor == "postgresql":
+        # The transaction stays atomic; only the wait for the WAL flush at commit is skipped.
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
     company = plan.company
     if company and (company.created or company.updated):
         columns = ["leg_id", *FIELDS, "published", "created_at", "updated_at"]
