@@ -6,6 +6,7 @@ records an ``ImportRun``; ``leg_import_confirm`` carries out a previewed run fro
 """
 
 import hashlib
+import heapq
 import json
 import time
 from collections import defaultdict
@@ -81,36 +82,36 @@ class ImportPlan:
         return digest.hexdigest()
 
     def change_samples(self, limit=CHANGE_SAMPLE_SIZE):
-        """The first changes as old → new per field, for the preview."""
+        """The first changes in file order, as old → new per field, for the preview."""
+        if not self.company:
+            return []
+        links = defaultdict(list)
+        for leg_id, pk in self.company.new_links:
+            links[leg_id].append(("growth_field", pk))
+        for leg_id, pk in self.company.new_memberships:
+            links[leg_id].append(("network", pk))
+        first = heapq.nsmallest(
+            limit,
+            [(record.row, record, None) for record in self.company.created]
+            + [(record.row, record, changes) for record, _pk, changes in self.company.updated],
+            key=lambda item: item[0],
+        )
+        names = _names_of(self.company) if first else {}
         samples = []
-        if self.company:
-            links = defaultdict(list)
-            for leg_id, pk in self.company.new_links:
-                links[leg_id].append(("growth_field", pk))
-            for leg_id, pk in self.company.new_memberships:
-                links[leg_id].append(("network", pk))
-            names = _names_of(self.company)
-            for record in self.company.created[:limit]:
+        for row, record, changes in first:
+            if changes is None:
                 fields = [
                     (name, "", _shown(value))
                     for name, value in zip(FIELDS, record.values, strict=True)
                     if value not in ("", None, False)
                 ]
-                fields += [(kind, "", names[kind].get(pk, pk)) for kind, pk in links[record.leg_id]]
-                samples.append(
-                    {"row": record.row, "leg_id": record.leg_id, "action": "neu", "fields": fields}
-                )
-            for record, _pk, changes in self.company.updated[: max(0, limit - len(samples))]:
+            else:
                 fields = [(name, _shown(old), _shown(new)) for name, (old, new) in changes.items()]
-                fields += [(kind, "", names[kind].get(pk, pk)) for kind, pk in links[record.leg_id]]
-                samples.append(
-                    {
-                        "row": record.row,
-                        "leg_id": record.leg_id,
-                        "action": "geändert",
-                        "fields": fields,
-                    }
-                )
+            fields += [(kind, "", names[kind].get(pk, pk)) for kind, pk in links[record.leg_id]]
+            action = "neu" if changes is None else "geändert"
+            samples.append(
+                {"row": row, "leg_id": record.leg_id, "action": action, "fields": fields}
+            )
         return samples
 
 
@@ -456,38 +457,78 @@ class PreviewOutdated(Exception):
 
 
 def leg_import_confirm(*, run: ImportRun, user) -> ImportRun:
-    """Carry out a previewed run exactly as previewed, or refuse with a fresh preview."""
+    """Carry out a previewed run exactly as previewed, or refuse with a fresh preview.
+
+    The run is locked, so two confirmations of one preview cannot both write. Whatever the
+    outcome, the run lets go of its stored file unless a fresh preview took it over.
+    """
     started = time.monotonic()
-    if run.status != RunStatus.PREVIEW or not run.stored_file:
-        raise ValueError("Dieser Importlauf wartet nicht auf eine Bestätigung.")
-    path = Path(run.stored_file)
-    if not path.exists() or file_sha256(path) != run.sha256:
-        run.status = RunStatus.SUPERSEDED
-        run.message = "Die gespeicherte Datei fehlt oder wurde verändert."
-        run.stored_file = ""
-        run.save()
-        raise ValueError(run.message)
-    plan = leg_import_plan(path=path, file_name=run.file_name)
-    if plan.refused or plan.fingerprint() != run.plan_fingerprint:
-        run.status = RunStatus.SUPERSEDED
-        run.message = "Die Daten haben sich seit der Vorschau geändert; neue Vorschau erstellt."
-        run.stored_file = ""
-        run.save()
-        new_run = leg_import_run(
-            path=path, file_name=run.file_name, user=user, origin=run.origin, keep_file=True
-        )
-        raise PreviewOutdated(new_run)
-    try:
-        leg_import_apply(plan, user=user)
-    except DatabaseError as error:
-        run.status = RunStatus.FAILED
-        run.message = f"Datenbankfehler, nichts wurde geschrieben: {error}"
-    else:
-        run.status = RunStatus.IMPORTED
-        run.message = ""
-        path.unlink(missing_ok=True)
-        run.stored_file = ""
-    run.duration = (run.duration or 0) + time.monotonic() - started
-    run.user = user
-    run.save()
+    refusal = None
+    with transaction.atomic():
+        run = ImportRun.objects.select_for_update().get(pk=run.pk)
+        if run.status != RunStatus.PREVIEW or not run.stored_file:
+            raise ValueError("Dieser Importlauf wartet nicht auf eine Bestätigung.")
+        path = Path(run.stored_file)
+        if not path.exists() or file_sha256(path) != run.sha256:
+            run.status = RunStatus.SUPERSEDED
+            run.message = "Die gespeicherte Datei fehlt oder wurde verändert."
+            import_run_release_file(run=run)
+            refusal = ValueError(run.message)
+        else:
+            plan = leg_import_plan(path=path, file_name=run.file_name)
+            if plan.refused or plan.fingerprint() != run.plan_fingerprint:
+                run.status = RunStatus.SUPERSEDED
+                run.message = (
+                    "Die Daten haben sich seit der Vorschau geändert; neue Vorschau erstellt."
+                )
+                run.stored_file = ""
+                run.save()
+                new_run = leg_import_run(
+                    path=path, file_name=run.file_name, user=user, origin=run.origin, keep_file=True
+                )
+                if new_run.status != RunStatus.PREVIEW:
+                    stored_upload_remove(path)
+                refusal = PreviewOutdated(new_run)
+            else:
+                try:
+                    leg_import_apply(plan, user=user)
+                except DatabaseError as error:
+                    run.status = RunStatus.FAILED
+                    run.message = f"Datenbankfehler, nichts wurde geschrieben: {error}"
+                else:
+                    run.status = RunStatus.IMPORTED
+                    run.message = ""
+                run.duration = (run.duration or 0) + time.monotonic() - started
+                run.user = user
+                import_run_release_file(run=run)  # a failed run cannot be confirmed again
+    if refusal is not None:
+        raise refusal
     return run
+
+
+def import_run_discard(*, run: ImportRun, message: str = "") -> None:
+    """Discard a preview: the run becomes SUPERSEDED and its stored file is deleted."""
+    if run.status != RunStatus.PREVIEW:
+        raise ValueError("Dieser Importlauf ist keine offene Vorschau.")
+    run.status = RunStatus.SUPERSEDED
+    run.message = message or "Vorschau verworfen; es wurde nichts importiert."
+    import_run_release_file(run=run)
+
+
+def import_run_release_file(*, run: ImportRun) -> bool:
+    """Delete the file a run kept, forget it and save the run; True if a file was deleted."""
+    removed = stored_upload_remove(run.stored_file)
+    run.stored_file = ""
+    run.save()
+    return removed
+
+
+def stored_upload_remove(path) -> bool:
+    """Delete a stored upload; True if there was a file to delete."""
+    if not path:
+        return False
+    try:
+        Path(path).unlink()
+    except FileNotFoundError:
+        return False
+    return True

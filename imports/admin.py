@@ -1,0 +1,126 @@
+from functools import partial
+
+from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.db import transaction
+from django.urls import path, reverse
+from django.utils import formats
+from django.utils.translation import gettext_lazy as _
+
+from . import views
+from .choices import RunStatus
+from .models import ImportRun
+from .services import stored_upload_remove
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(admin.ModelAdmin):
+    """Every LEG import, read-only; the upload → preview → confirm pages hang off its URLs.
+
+    Runs are records, so nobody adds or edits one here, and only superusers delete one. The
+    custom pages (``imports/views.py``) need the permission ``imports.add_importrun``.
+    """
+
+    list_display = (
+        "file_name",
+        "status",
+        "origin",
+        "user",
+        "started_at",
+        "rows",
+        "created",
+        "updated",
+        "unchanged",
+        "not_in_file",
+        "warning_count",
+        "error_count",
+        "duration_display",
+    )
+    list_filter = ("status", "origin")
+    search_fields = ("file_name", "sha256")
+    list_select_related = ("user",)
+    date_hierarchy = "started_at"
+    change_list_template = "admin/imports/importrun/change_list.html"
+    change_form_template = "admin/imports/importrun/change_form.html"
+    fieldsets = (
+        (_("Datei"), {"fields": ("file_name", "file_size", "sha256")}),
+        (
+            _("Ablauf"),
+            {"fields": ("status", "origin", "user", "started_at", "duration_display", "message")},
+        ),
+        (
+            _("Ergebnis"),
+            {
+                "fields": (
+                    "rows",
+                    ("created", "updated", "unchanged", "not_in_file"),
+                    ("key_figures_created", "key_figures_updated", "key_figures_unchanged"),
+                    ("warning_count", "error_count"),
+                )
+            },
+        ),
+    )
+    readonly_fields = ("duration_display",)
+
+    @admin.display(description=_("Dauer"), ordering="duration")
+    def duration_display(self, obj):
+        if obj.duration is None:
+            return ""
+        return _("%(seconds)s s") % {"seconds": formats.number_format(obj.duration, 2)}
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def delete_model(self, request, obj):
+        stored = obj.stored_file
+        super().delete_model(request, obj)
+        transaction.on_commit(partial(stored_upload_remove, stored))
+
+    def delete_queryset(self, request, queryset):
+        stored = [s for s in queryset.values_list("stored_file", flat=True) if s]
+        super().delete_queryset(request, queryset)
+        for path_ in stored:
+            transaction.on_commit(partial(stored_upload_remove, path_))
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        custom = [
+            ("upload/", views.upload, "upload"),
+            ("<int:run_id>/preview/", views.preview, "preview"),
+            ("<int:run_id>/confirm/", views.confirm, "confirm"),
+            ("<int:run_id>/discard/", views.discard, "discard"),
+            ("<int:run_id>/report/", views.report, "report"),
+        ]
+        return [
+            path(
+                route,
+                self.admin_site.admin_view(partial(view, model_admin=self)),
+                name="{}_{}_{}".format(*info, name),
+            )
+            for route, view, name in custom
+        ] + super().get_urls()
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = extra_context or {}
+        if request.user.has_perm(views.IMPORT_PERMISSION):
+            extra_context["leg_upload_url"] = reverse(
+                "admin:imports_importrun_upload", current_app=self.admin_site.name
+            )
+        return super().changelist_view(request, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        run = self.get_object(request, unquote(object_id))
+        extra_context = extra_context or {}
+        if run is not None:
+            extra_context.update(
+                issues=views.issue_page(request, run),
+                may_import=request.user.has_perm(views.IMPORT_PERMISSION),
+                is_open=run.status == RunStatus.PREVIEW,
+            )
+        return super().change_view(request, object_id, form_url, extra_context)

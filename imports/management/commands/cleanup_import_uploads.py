@@ -1,0 +1,91 @@
+"""``manage.py cleanup_import_uploads``: delete the stored uploads nobody will confirm any more.
+
+Run it daily (cron). It deletes the files of runs that are no longer a preview, discards
+previews older than ``--hours`` (24) together with their files, and deletes files in
+``LEG_IMPORT_UPLOAD_DIR`` that no run refers to and that are older than ``--grace-minutes`` (60;
+a file that young may belong to an upload whose preview is still being made).
+"""
+
+import datetime
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from imports.choices import RunStatus
+from imports.forms import STORED_NAME
+from imports.models import ImportRun
+from imports.services import import_run_discard, import_run_release_file, stored_upload_remove
+
+
+class Command(BaseCommand):
+    help = (
+        "Löscht gespeicherte LEG-Uploads: von abgeschlossenen Importläufen, von Vorschauen, "
+        "die älter als 24 Stunden sind (die Vorschau wird verworfen), und verwaiste Dateien."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--hours",
+            type=float,
+            default=24,
+            help="Vorschauen, die älter sind, werden verworfen (Vorgabe: 24)",
+        )
+        parser.add_argument(
+            "--grace-minutes",
+            type=float,
+            default=60,
+            help="verwaiste Dateien erst löschen, wenn sie so alt sind (Vorgabe: 60)",
+        )
+
+    @transaction.atomic
+    def handle(self, *args, hours, grace_minutes, **options):
+        finished = released = expired = orphans = 0
+        for run in ImportRun.objects.exclude(stored_file="").exclude(status=RunStatus.PREVIEW):
+            path = run.stored_file
+            if import_run_release_file(run=run):
+                released += 1
+                self.stdout.write(f"gelöscht: {path} (Importlauf {run.pk}, {run.status})")
+            finished += 1
+
+        cutoff = timezone.now() - datetime.timedelta(hours=hours)
+        old_previews = ImportRun.objects.filter(status=RunStatus.PREVIEW, started_at__lt=cutoff)
+        for run in old_previews.select_for_update():
+            path = run.stored_file
+            import_run_discard(
+                run=run,
+                message=f"Vorschau nach {hours:g} Stunden ohne Bestätigung verworfen.",
+            )
+            expired += 1
+            self.stdout.write(f"verworfen: Vorschau {run.pk} „{run.file_name}“, {path} gelöscht")
+
+        directory = Path(settings.LEG_IMPORT_UPLOAD_DIR)
+        if directory.is_dir():
+            kept = {
+                Path(stored).name
+                for stored in ImportRun.objects.exclude(stored_file="").values_list(
+                    "stored_file", flat=True
+                )
+            }
+            young = time.time() - grace_minutes * 60
+            for path in sorted(directory.iterdir()):
+                if (
+                    STORED_NAME.match(path.name)
+                    and path.is_file()
+                    and path.name not in kept
+                    and path.stat().st_mtime < young
+                    and stored_upload_remove(path)
+                ):
+                    orphans += 1
+                    self.stdout.write(f"verwaist, gelöscht: {path}")
+
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{released} Datei(en) abgeschlossener Importläufe gelöscht "
+                f"({finished} Importläufe bereinigt), {expired} alte Vorschau(en) verworfen, "
+                f"{orphans} verwaiste Datei(en) gelöscht."
+            )
+        )
