@@ -2,7 +2,9 @@
 
 import datetime
 import re
+from collections import defaultdict
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.text import slugify
 
@@ -38,6 +40,8 @@ METRICS = {
     "anteil bws %": (Metric.GVA_SHARE, 1),
     "anteil bws": (Metric.GVA_SHARE, 1),
 }
+CENT = Decimal("0.01")
+VALUE_LIMIT = Decimal(10) ** (KeyFigure._meta.get_field("value").max_digits - 2)
 YES, NO = {"x", "ja", "j", "yes", "1", "ca.", "ca"}, {"", "nein", "n", "no", "0", "-"}
 
 
@@ -57,6 +61,7 @@ class KeyFigureRecord:
     reference_date: datetime.date
     reference_precision: str
     source_title: str
+    source_id: int | None = None  # the edition of an existing source, set by the plan
 
     @property
     def key(self):
@@ -144,8 +149,10 @@ def clean_key_figure_rows(sheet, growth_field_index, issues: IssueList):
         except ValueError as problem:
             error("value", raw_value, str(problem))
         if value is not None:
-            value = value * factor
-            if value < 0:
+            value = (value * factor).quantize(CENT, rounding=ROUND_HALF_UP)
+            if value >= VALUE_LIMIT:
+                error("value", raw_value, "Wert zu groß")
+            elif value < 0:
                 error("value", raw_value, "darf nicht negativ sein")
             elif metric in Metric.percentages() and value > 100:
                 error("value", raw_value, "Prozentwert über 100")
@@ -199,52 +206,57 @@ class KeyFigurePlan:
     updated: list  # (record, figure id, {field: (old, new)})
     unchanged: int
     new_sources: dict  # normalised title -> (title, date, precision)
-    source_ids: dict  # normalised title -> (source id or None)
+
+
+def _edition(editions, date):
+    """The edition of a source for a figure: the latest one published by the figure's date,
+    else the earliest one (figures are often published after their reference date)."""
+    earlier = [pk for published, pk in editions if published <= date]
+    return earlier[-1] if earlier else editions[0][1]
 
 
 def plan_key_figures(records, issues: IssueList) -> KeyFigurePlan:
-    sources = {}
+    editions = defaultdict(list)  # normalised title -> [(reference date, id)], oldest first
     for source in Source.objects.order_by("reference_date"):
-        sources[normalize_name(source.title)] = source.pk  # the newest of a title wins
+        editions[normalize_name(source.title)].append((source.reference_date, source.pk))
+    existing = {
+        (f.growth_field_id, f.metric, f.reference_date, normalize_name(f.source.title)): f
+        for f in KeyFigure.objects.select_related("source")
+    }
     new_sources = {}
+    created, updated, unchanged = [], [], 0
     for record in records:
         title = normalize_name(record.source_title)
-        if title not in sources and title not in new_sources:
+        figure = existing.get(record.key)
+        if figure is not None:
+            record.source_id = figure.source_id
+            changes = {
+                name: (getattr(figure, name), getattr(record, name))
+                for name in ("value", "approximate", "scope_note", "reference_precision")
+                if getattr(figure, name) != getattr(record, name)
+            }
+            if changes:
+                updated.append((record, figure.pk, changes))
+            else:
+                unchanged += 1
+            continue
+        if title in editions:
+            record.source_id = _edition(editions[title], record.reference_date)
+        elif title not in new_sources:
             new_sources[title] = (
                 record.source_title,
                 record.reference_date,
                 record.reference_precision,
             )
             issues.warning(record.row, "Quelle", record.source_title, "neue Quelle, wird angelegt")
-    existing = {
-        (f.growth_field_id, f.metric, f.reference_date, f.source_id): f
-        for f in KeyFigure.objects.filter(source_id__in=set(sources.values()))
-    }
-    created, updated, unchanged = [], [], 0
-    for record in records:
-        source_id = sources.get(normalize_name(record.source_title))
-        figure = existing.get(
-            (record.growth_field_id, record.metric, record.reference_date, source_id)
-        )
-        if figure is None:
-            created.append(record)
-            continue
-        changes = {
-            name: (getattr(figure, name), getattr(record, name))
-            for name in ("value", "approximate", "scope_note", "reference_precision")
-            if getattr(figure, name) != getattr(record, name)
-        }
-        if changes:
-            updated.append((record, figure.pk, changes))
-        else:
-            unchanged += 1
-    return KeyFigurePlan(records, created, updated, unchanged, new_sources, sources)
+        created.append(record)
+    return KeyFigurePlan(records, created, updated, unchanged, new_sources)
 
 
 def apply_key_figures(plan: KeyFigurePlan, *, user, reason):
     from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-    sources = dict(plan.source_ids)
+    sources = {}
     new = [
         Source(
             slug=f"{slugify(raw)[:80]}-{date:%Y%m%d}",
@@ -269,7 +281,7 @@ def apply_key_figures(plan: KeyFigurePlan, *, user, reason):
             scope_note=record.scope_note,
             reference_date=record.reference_date,
             reference_precision=record.reference_precision,
-            source_id=sources[normalize_name(record.source_title)],
+            source_id=record.source_id or sources[normalize_name(record.source_title)],
         )
 
     bulk_create_with_history(

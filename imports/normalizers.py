@@ -9,7 +9,20 @@ import datetime
 import re
 from decimal import Decimal
 
-NO_DATA = {"", "-", "–", "k. a.", "k.a.", "k a", "ka", "keine angaben", "n. a.", "n.a."}
+NO_DATA = {
+    "",
+    "-",
+    "–",
+    "k. a.",
+    "k.a.",
+    "k. a",
+    "k.a",
+    "k a",
+    "ka",
+    "keine angaben",
+    "n. a.",
+    "n.a.",
+}
 _APPROXIMATE = re.compile(r"^(?:ca\.?|circa|etwa|~)\s*", re.IGNORECASE)
 _GERMAN_NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?$")
 _PLAIN_DECIMAL = re.compile(r"^[+-]?\d+\.\d+$")
@@ -64,6 +77,9 @@ def parse_german_int(value) -> tuple[int | None, bool]:
     return int(number), approximate
 
 
+_POSTCODE = re.compile(r"[0-9]{4,5}")
+
+
 def normalize_postcode(value) -> str:
     """Restore the leading zero Excel dropped: 7743 -> "07743"."""
     if isinstance(value, float) and value.is_integer():
@@ -71,14 +87,14 @@ def normalize_postcode(value) -> str:
     text = str(value).strip() if value is not None else ""
     if not text:
         raise ValueError("Postleitzahl fehlt")
-    if not text.isdigit() or not 4 <= len(text) <= 5:
+    if not _POSTCODE.fullmatch(text):  # ASCII digits only: str.isdigit() accepts "²" and "٧"
         raise ValueError("keine Postleitzahl (fünf Ziffern erwartet)")
     return text.zfill(5)
 
 
 THURINGIAN_POSTCODE_PREFIXES = ("04", "06", "07", "36", "37", "96", "98", "99")
 
-_LEG_ID = re.compile(r"^TH-\d{6}$")
+_LEG_ID = re.compile(r"TH-[0-9]{6}")
 
 
 def normalize_leg_id(value) -> str:
@@ -86,7 +102,7 @@ def normalize_leg_id(value) -> str:
     text = str(value or "").strip().upper()
     if not text:
         raise ValueError("LEG-ID fehlt")
-    if not _LEG_ID.match(text):
+    if not _LEG_ID.fullmatch(text):
         raise ValueError("keine LEG-ID (Form TH-123456 erwartet)")
     return text
 

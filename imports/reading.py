@@ -10,6 +10,7 @@ import io
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
@@ -17,6 +18,7 @@ from django.conf import settings
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 UTF8_BOM = b"\xef\xbb\xbf"
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 COMPANY_SHEET = "Unternehmen"
 KEY_FIGURE_SHEET = "Kennzahlen"
@@ -83,7 +85,13 @@ def open_spreadsheet(
 
 
 def _decode(data: bytes) -> tuple[str, str]:
-    if b"\x00" in data[:65536]:
+    if data.startswith(UTF16_BOMS):
+        raise ImportFileError(
+            "Die Datei ist als UTF-16 („Unicode-Text“) gespeichert. Bitte als „CSV UTF-8“ oder "
+            "„CSV (Trennzeichen-getrennt)“ speichern."
+        )
+    # The whole file, not only its start: a NUL further down would reach the database.
+    if b"\x00" in data:
         raise ImportFileError(
             "Die Datei ist keine Tabelle (CSV oder XLSX), sondern enthält Binärdaten."
         )
@@ -180,9 +188,13 @@ def _open_xlsx(path: Path) -> Spreadsheet:
     _check_zip(path)
     import openpyxl
 
+    # A file object, not the path: openpyxl refuses a path by its extension (".csv"), and the
+    # format was already decided by the content. The read-only workbook keeps it open.
+    stream = path.open("rb")
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        workbook = openpyxl.load_workbook(stream, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for broken files
+        stream.close()
         raise ImportFileError(f"Die Excel-Datei kann nicht gelesen werden ({error}).") from error
     sheets = []
     names = workbook.sheetnames
@@ -205,19 +217,31 @@ def _xlsx_sheet(worksheet) -> Sheet:
             f"{declared_columns} Spalten an; erlaubt sind höchstens {max_rows} Zeilen und "
             f"{max_columns} Spalten. Die Datei wird nicht verarbeitet."
         )
-    rows = worksheet.iter_rows(values_only=True, max_col=max_columns)
+    # Within the limits the declaration is not trusted either: many tools write
+    # <dimension ref="A1"/> whatever the sheet holds, and openpyxl would stop after row 1.
+    worksheet.reset_dimensions()
+    rows = worksheet.iter_rows(max_col=max_columns)
     try:
         header_row = next(rows)
     except StopIteration:
         raise ImportFileError(f"Das Tabellenblatt „{worksheet.title}“ ist leer.") from None
     except Exception as error:
         raise ImportFileError(f"Die Excel-Datei kann nicht gelesen werden ({error}).") from error
-    headers = ["" if value is None else str(value).strip() for value in header_row]
+    headers = ["" if cell.value is None else str(cell.value).strip() for cell in header_row]
     while headers and not headers[-1]:
         headers.pop()
     if not headers:
         raise ImportFileError(f"Das Tabellenblatt „{worksheet.title}“ hat keine Kopfzeile.")
     return Sheet(name=worksheet.title, headers=headers, rows=_xlsx_rows(rows, len(headers)))
+
+
+def _cell_value(cell):
+    """A cell's value as the spreadsheet shows it: 0.456 in a percent-formatted cell is 45.6."""
+    value = cell.value
+    is_number = isinstance(value, int | float) and not isinstance(value, bool)
+    if is_number and "%" in (getattr(cell, "number_format", "") or ""):
+        return Decimal(str(value)) * 100
+    return value
 
 
 def _xlsx_rows(rows, width) -> Iterator[tuple[int, list]]:
@@ -228,7 +252,7 @@ def _xlsx_rows(rows, width) -> Iterator[tuple[int, list]]:
             row_number += 1
             if row_number - 1 > limit:
                 raise ImportFileError(f"Die Datei hat mehr als {limit} Datenzeilen.")
-            values = list(values[:width])
+            values = [_cell_value(cell) for cell in values[:width]]
             if any(value not in (None, "") for value in values):
                 values += [None] * (width - len(values))
                 yield row_number, values
