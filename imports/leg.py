@@ -53,27 +53,7 @@ OPTIONAL = {
 COLUMNS = {**REQUIRED, **OPTIONAL}
 
 # The Organisation fields an import writes, in a fixed order (the diff compares these).
-FIELDS = (
-    "name",
-    "legal_form",
-    "kind",
-    "street",
-    "postcode",
-    "town",
-    "district",
-    "phone",
-    "email",
-    "website",
-    "founding_year",
-    "employees",
-    "employees_approximate",
-    "revenue_meur",
-    "revenue_approximate",
-    "export_quota",
-    "wz_code",
-    "keywords",
-    "record_date",
-)
+FIELDS = Organisation.DATA_FIELDS
 
 _KINDS = {label.casefold(): value for value, label in OrganisationKind.choices}
 _KINDS.update({value: value for value in OrganisationKind.values})

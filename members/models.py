@@ -158,6 +158,30 @@ class Organisation(models.Model):
     objects = OrganisationQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
+    # What the LEG database knows of an organisation, in a fixed order: the fields imports
+    # and exports carry besides the LEG-ID and the links.
+    DATA_FIELDS = (
+        "name",
+        "legal_form",
+        "kind",
+        "street",
+        "postcode",
+        "town",
+        "district",
+        "phone",
+        "email",
+        "website",
+        "founding_year",
+        "employees",
+        "employees_approximate",
+        "revenue_meur",
+        "revenue_approximate",
+        "export_quota",
+        "wz_code",
+        "keywords",
+        "record_date",
+    )
+
     class Meta:
         verbose_name = _("Organisation")
         verbose_name_plural = _("Organisationen")

@@ -49,30 +49,7 @@ class OrganisationResource(GermanModelResource):
 
     class Meta:
         model = Organisation
-        fields = (
-            "leg_id",
-            "name",
-            "legal_form",
-            "kind",
-            "street",
-            "postcode",
-            "town",
-            "district",
-            "phone",
-            "email",
-            "website",
-            "founding_year",
-            "employees",
-            "employees_approximate",
-            "revenue_meur",
-            "revenue_approximate",
-            "export_quota",
-            "wz_code",
-            "growth_fields",
-            "keywords",
-            "record_date",
-            "published",
-        )
+        fields = ("leg_id", *Organisation.DATA_FIELDS, "growth_fields", "published")
         import_id_fields = ("leg_id",)
         skip_unchanged = True
         report_skipped = True
