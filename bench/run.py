@@ -1,0 +1,741 @@
+#!/usr/bin/env python
+"""Import benchmark: ``import_leg`` against the COPY floor and a plain ModelResource.
+
+    .venv/bin/python bench/run.py [--rows 100000] [--resource-rows 10000]
+                                  [--database postgres|sqlite|both] [--repeat N]
+    .venv/bin/python bench/run.py --profile   # step (2) under cProfile instead
+
+The parent process writes the LEG exports into bench/out/ (reused when present) and runs one
+child process per database (``--database X --child``): Django can be set up for one database
+per process only. Each child measures, on its own database (PostgreSQL: ``clusterportal_bench``,
+dropped and created afresh; SQLite: bench/out/bench.sqlite3):
+
+1. the floor: COPY of the CSV into an UNLOGGED table of text columns (SQLite: executemany of
+   the raw CSV rows into a table of text columns);
+2. ``import_leg`` of the file into an empty database, in-process, plus once as a
+   ``manage.py import_leg`` subprocess (wall time including start-up, for information);
+3. ``import_leg`` of the same file again (all unchanged);
+4. ``import_leg`` of a later export in which every tenth row's ``Stand`` moved on a year;
+5. a plain django-import-export ModelResource (bench/leg_resource.py) on the first
+   ``--resource-rows`` rows, scaled per row to ``--rows`` for the comparison.
+
+Timings, SQL statement counts and RSS come from one pass, tracemalloc peaks from a second pass
+of the same steps (tracemalloc slows allocation-heavy code down, so it must not be on while the
+clock runs). The parent prints a Markdown table per database; see bench/README.md.
+"""
+
+import argparse
+import csv
+import datetime as dt
+import gc
+import json
+import os
+import platform
+import re
+import resource
+import subprocess
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+from urllib.parse import urlsplit
+
+REPO = Path(__file__).resolve().parent.parent
+OUT = REPO / "bench" / "out"
+GENERATOR = Path(
+    os.environ.get("LEG_GENERATOR", REPO.parent / "shared" / "leg" / "make_leg_export.py")
+)
+BENCH_DB = "clusterportal_bench"
+SQLITE_PATH = OUT / "bench.sqlite3"
+STAGE = "bench_leg_stage"
+DEFAULT_PG_SERVER = "postgres://postgres@127.0.0.1:5432"
+CHANGE_EVERY = 10  # the later export changes every tenth row
+MiB = 1024 * 1024
+
+
+def log(message):
+    print(message, file=sys.stderr, flush=True)
+
+
+# --------------------------------------------------------------------------- the export files
+
+
+def export_paths(args):
+    base = f"leg_r{args.rows}_s{args.seed}_f{args.first_id}"
+    return {
+        "export": OUT / f"{base}.csv",
+        "later": OUT / f"{base}_later{CHANGE_EVERY}.csv",
+        "head": OUT / f"{base}_head{args.resource_rows}.csv",
+    }
+
+
+def _csv_writer(stream):
+    # The generator's dialect: ';', '"', minimal quoting, CRLF; so unchanged rows stay identical.
+    return csv.writer(stream, delimiter=";", lineterminator="\r\n")
+
+
+def _rewrite(source, target, change=None, limit=None):
+    """Copy the CSV row by row, passing each data row (1-based number, row) through ``change``."""
+    tmp = target.with_name(f".{target.name}.tmp")
+    changed = 0
+    with (
+        source.open(encoding="utf-8-sig", newline="") as inp,
+        tmp.open("w", encoding="utf-8-sig", newline="") as out,
+    ):
+        reader, writer = csv.reader(inp, delimiter=";"), _csv_writer(out)
+        header = next(reader)
+        writer.writerow(header)
+        for number, row in enumerate(reader, 1):
+            if limit is not None and number > limit:
+                break
+            if change is not None and change(number, header, row):
+                changed += 1
+            writer.writerow(row)
+    tmp.replace(target)
+    return changed
+
+
+def _later_stand(number, header, row):
+    """Every tenth row: the record was updated, its Stand is one year (365 days) later."""
+    if number % CHANGE_EVERY:
+        return False
+    column = header.index("Stand")
+    stand = dt.datetime.strptime(row[column], "%d.%m.%Y").date()
+    row[column] = (stand + dt.timedelta(days=365)).strftime("%d.%m.%Y")
+    return True
+
+
+def _differing_lines(a, b):
+    with a.open("rb") as one, b.open("rb") as two:
+        lines_a, lines_b = one.read().splitlines(), two.read().splitlines()
+    if len(lines_a) != len(lines_b):
+        return -1
+    return sum(x != y for x, y in zip(lines_a, lines_b, strict=True))
+
+
+def prepare_files(args):
+    OUT.mkdir(parents=True, exist_ok=True)
+    paths = export_paths(args)
+    if paths["export"].exists():
+        log(f"reusing {paths['export'].relative_to(REPO)}")
+    else:
+        if not GENERATOR.is_file():
+            sys.exit(f"generator not found: {GENERATOR} (set LEG_GENERATOR)")
+        tmp = paths["export"].with_name(f".{paths['export'].name}.tmp")
+        subprocess.run(
+            [sys.executable, str(GENERATOR), "--rows", str(args.rows), "--out", str(tmp),
+             "--seed", str(args.seed), "--first-id", str(args.first_id)],
+            check=True,
+        )
+        tmp.replace(paths["export"])
+    if paths["later"].exists():
+        log(f"reusing {paths['later'].relative_to(REPO)}")
+    else:
+        changed = _rewrite(paths["export"], paths["later"], change=_later_stand)
+        differing = _differing_lines(paths["export"], paths["later"])
+        if differing != changed:
+            paths["later"].unlink()
+            sys.exit(f"later export: {differing} lines differ, expected {changed}")
+        log(f"wrote {paths['later'].relative_to(REPO)}: Stand +365 days in {changed} rows")
+    if paths["head"].exists():
+        log(f"reusing {paths['head'].relative_to(REPO)}")
+    else:
+        _rewrite(paths["export"], paths["head"], limit=args.resource_rows)
+    return paths
+
+
+# --------------------------------------------------------------------------- the child
+
+
+def pg_server():
+    return os.environ.get("BENCH_POSTGRES_URL", DEFAULT_PG_SERVER).rstrip("/")
+
+
+def pg_admin():
+    import psycopg
+
+    url = urlsplit(pg_server())
+    return psycopg.connect(
+        host=url.hostname or "127.0.0.1",
+        port=url.port or 5432,
+        user=url.username or "postgres",
+        password=url.password,
+        dbname="postgres",
+        autocommit=True,
+    )
+
+
+def pg_recreate(drop_only=False):
+    from psycopg import sql
+
+    with pg_admin() as admin:
+        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+            sql.Identifier(BENCH_DB)))
+        if not drop_only:
+            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(BENCH_DB)))
+
+
+class Counter:
+    """Counts SQL statements: Django's execute wrapper sees what CaptureQueriesContext sees
+    (one per execute/executemany) without keeping the SQL text, which would inflate the memory
+    figures; COPY goes through psycopg's own cursor, so ``Cursor.copy`` is counted too."""
+
+    def __init__(self):
+        self.statements = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.statements += 1
+        return execute(sql, params, many, context)
+
+    def install_copy_hook(self):
+        import psycopg
+
+        original = psycopg.Cursor.copy
+        counter = self
+
+        def copy(cursor, *args, **kwargs):
+            counter.statements += 1
+            return original(cursor, *args, **kwargs)
+
+        psycopg.Cursor.copy = copy
+
+
+def _reset_peak_rss():
+    """Reset the kernel's RSS high-water mark (and so ru_maxrss) to the current RSS."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        return False
+    return True
+
+
+def _maxrss():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
+
+
+class Bench:
+    def __init__(self, args, paths):
+        from django.conf import settings
+        from django.db import connection
+
+        self.args = args
+        self.paths = paths
+        self.connection = connection
+        self.settings = settings
+        self.vendor = connection.vendor
+        self.counter = Counter()
+        if self.vendor == "postgresql":
+            self.counter.install_copy_hook()
+        self.rss_resettable = _reset_peak_rss()
+
+    # -- database state
+
+    def check_database(self):
+        name = str(self.connection.settings_dict["NAME"])
+        expected = BENCH_DB if self.vendor == "postgresql" else str(SQLITE_PATH)
+        if name != expected:
+            sys.exit(f"refusing to touch database {name!r}; expected {expected!r}")
+
+    def reset(self):
+        """Organisations, their links, memberships, history and import runs emptied."""
+        from imports.models import ImportRun
+        from members.models import Organisation
+        from networks.models import Membership
+
+        self.check_database()
+        models = [
+            Membership.history.model,
+            Membership,
+            Organisation.growth_fields.through,
+            Organisation.history.model,
+            Organisation,
+            ImportRun,
+        ]
+        quote = self.connection.ops.quote_name
+        tables = [quote(model._meta.db_table) for model in models]
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
+            if self.vendor == "postgresql":
+                cursor.execute(f"TRUNCATE {', '.join(tables)}")
+            else:
+                for table in tables:
+                    cursor.execute(f"DELETE FROM {table}")
+
+    def organisation_count(self):
+        from members.models import Organisation
+
+        return Organisation.objects.count()
+
+    # -- measuring
+
+    def measure(self, mode, work, prepare=None):
+        """Run ``work()`` once: timed (mode "time") or under tracemalloc (mode "memory")."""
+        if prepare is not None:
+            prepare()
+        gc.collect()
+        self.counter.statements = 0
+        result = {}
+        with self.connection.execute_wrapper(self.counter):
+            if mode == "memory":
+                tracemalloc.start()
+                started = time.perf_counter()
+                info = work()
+                result["traced_seconds"] = time.perf_counter() - started
+                result["tracemalloc_peak"] = tracemalloc.get_traced_memory()[1]
+                tracemalloc.stop()
+            else:
+                if self.rss_resettable:
+                    _reset_peak_rss()
+                rss_before = _maxrss()
+                started = time.perf_counter()
+                info = work()
+                result["seconds"] = time.perf_counter() - started
+                result["rss_growth"] = _maxrss() - rss_before
+        result["statements"] = self.counter.statements
+        result["info"] = info or {}
+        return result
+
+    # -- the steps
+
+    def headers(self):
+        with self.paths["export"].open(encoding="utf-8-sig", newline="") as stream:
+            return next(csv.reader(stream, delimiter=";"))
+
+    def create_stage(self):
+        quote = self.connection.ops.quote_name
+        columns = ", ".join(f"{quote(h)} text" for h in self.headers())
+        unlogged = "UNLOGGED " if self.vendor == "postgresql" else ""
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
+            cursor.execute(f"CREATE {unlogged}TABLE {STAGE} ({columns})")
+
+    def floor(self):
+        from django.db import transaction
+
+        path = self.paths["export"]
+        if self.vendor == "postgresql":
+            statement = f"COPY {STAGE} FROM STDIN WITH (FORMAT csv, DELIMITER ';', HEADER true)"
+            with (
+                transaction.atomic(),
+                self.connection.cursor() as cursor,
+                cursor.cursor.copy(statement) as copy,
+                path.open("rb") as stream,
+            ):
+                while block := stream.read(1 << 20):
+                    copy.write(block)
+        else:
+            import sqlite3
+
+            width = len(self.headers())
+            statement = f"INSERT INTO {STAGE} VALUES ({', '.join(['?'] * width)})"
+            with (
+                transaction.atomic(),
+                self.connection.cursor() as cursor,
+                path.open(encoding="utf-8-sig", newline="") as stream,
+            ):
+                reader = csv.reader(stream, delimiter=";")
+                next(reader)
+                # sqlite3's own executemany, streaming: Django's SQLite cursor wrapper tee()s
+                # the iterator to peek at the first row and so keeps every row in memory.
+                sqlite3.Cursor.executemany(cursor.cursor, statement, reader)
+                self.counter.statements += 1  # bypassed Django's wrapper, so count it here
+
+    def staged(self):
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM {STAGE}")
+            return cursor.fetchone()[0]
+
+    def engine(self, path):
+        from imports.choices import RunStatus
+        from imports.services import leg_import_run
+
+        run = leg_import_run(path=path, max_bytes=self.settings.LEG_IMPORT_COMMAND_MAX_BYTES)
+        if run.status != RunStatus.IMPORTED:
+            sys.exit(f"import_leg {path.name}: {run.status} {run.message} {run.report[:5]}")
+        return {
+            "created": run.created,
+            "updated": run.updated,
+            "unchanged": run.unchanged,
+            "warnings": run.warning_count,
+            "engine_duration": run.duration,
+        }
+
+    def model_resource(self):
+        import tablib
+        from leg_resource import LegOrganisationResource
+
+        with self.paths["head"].open(encoding="utf-8-sig", newline="") as stream:
+            dataset = tablib.Dataset().load(stream.read(), format="csv", delimiter=";")
+        result = LegOrganisationResource().import_data(dataset, dry_run=False, raise_errors=True)
+        if result.has_errors() or result.has_validation_errors():
+            sys.exit(f"ModelResource: errors {result.error_rows[:3]} {result.invalid_rows[:3]}")
+        return {"created": result.totals["new"], "updated": result.totals["update"]}
+
+    def command(self):
+        """``manage.py import_leg`` in a subprocess: wall time including start-up."""
+        from django.db import connections
+
+        connections.close_all()
+        started = time.perf_counter()
+        proc = subprocess.run(
+            [sys.executable, "manage.py", "import_leg", str(self.paths["export"])],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+        )
+        seconds = time.perf_counter() - started
+        if proc.returncode:  # informational only: report it, do not lose the other figures
+            last = (proc.stderr.strip().splitlines() or ["?"])[-1]
+            log(f"manage.py import_leg failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
+            return {"seconds": None, "error": f"exit {proc.returncode}: {last}", "info": {}}
+        reported = re.search(r"Dauer:\s+([\d.]+) s", proc.stdout)
+        created = re.search(r"neu:\s+(\d+)", proc.stdout)
+        return {
+            "seconds": seconds,
+            # RUSAGE_CHILDREN: the largest RSS of any waited-for child; this is the only one.
+            "max_rss": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024,
+            "info": {
+                "engine_duration": float(reported.group(1)) if reported else None,
+                "created": int(created.group(1)) if created else None,
+            },
+        }
+
+    def sequence(self, mode):
+        steps = {}
+        name = mode.ljust(6)
+        self.reset()
+        steps["floor"] = self.measure(mode, self.floor, prepare=self.create_stage)
+        steps["floor"]["info"] = {"staged": self.staged()}
+        self.reset()
+        for key, path in (
+            ("import_new", self.paths["export"]),
+            ("import_same", self.paths["export"]),
+            ("import_later", self.paths["later"]),
+        ):
+            steps[key] = self.measure(mode, lambda path=path: self.engine(path))
+        steps["organisations_after"] = self.organisation_count()
+        self.reset()
+        steps["resource"] = self.measure(mode, self.model_resource)
+        for key, step in steps.items():
+            if isinstance(step, dict):
+                took = step.get("seconds", step.get("traced_seconds"))
+                log(f"  [{self.vendor} {name}] {key:<13} {took:8.2f} s  {step['info']}")
+        return steps
+
+    def profile(self):
+        import cProfile
+        import pstats
+
+        self.reset()
+        profiler = cProfile.Profile()
+        profiler.enable()
+        self.engine(self.paths["export"])
+        profiler.disable()
+        target = OUT / f"profile_{self.vendor}.pstats"
+        profiler.dump_stats(target)
+        stats = pstats.Stats(profiler)
+        total = stats.total_tt
+        rows = []
+        for (file, line, func), (_cc, calls, tottime, cumtime, _callers) in sorted(
+            stats.stats.items(), key=lambda item: item[1][2], reverse=True
+        )[:15]:
+            where = file.replace(str(REPO) + "/", "").replace(sys.prefix + "/", "")
+            where = re.sub(r".*site-packages/", "", where)
+            where = re.sub(r".*/lib/python3\.\d+/", "", where)
+            rows.append({"function": f"{where}:{line}({func})", "calls": calls,
+                         "tottime": tottime, "cumtime": cumtime})
+        return {"file": str(target.relative_to(REPO)), "total": total, "top": rows}
+
+
+def child(args):
+    paths = export_paths(args)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "clusterportal.settings.base"
+    os.environ["DEBUG"] = "False"
+    if args.database == "postgres":
+        pg_recreate()
+        os.environ["DATABASE_URL"] = f"{pg_server()}/{BENCH_DB}"
+    else:
+        for suffix in ("", "-journal", "-wal", "-shm"):
+            Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
+        os.environ["DATABASE_URL"] = f"sqlite:///{SQLITE_PATH}"
+    sys.path.insert(0, str(REPO))
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from clusterportal.management.commands.load_reference_data import reference_data_load
+
+    bench = Bench(args, paths)
+    bench.check_database()
+    log(f"[{args.database}] migrating {connection.settings_dict['NAME']} …")
+    call_command("migrate", interactive=False, verbosity=0)
+    reference_data_load()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SHOW server_version")
+            server = f"PostgreSQL {cursor.fetchone()[0]}"
+        else:
+            cursor.execute("SELECT sqlite_version()")
+            server = f"SQLite {cursor.fetchone()[0]}"
+
+    if args.profile:
+        result = {"database": args.database, "server": server, "profile": bench.profile()}
+        (OUT / f"profile_{args.database}.json").write_text(json.dumps(result, indent=2))
+        return finish(args)
+    timed = [bench.sequence("time") for _ in range(args.repeat)]
+    bench.reset()
+    command = bench.command()
+    log(f"  [{args.database}] manage.py import_leg {command['seconds'] or 0:.2f} s "
+        f"{command.get('error', '')}{command['info']}")
+    memory = bench.sequence("memory")
+
+    steps = {}
+    for key in ("floor", "import_new", "import_same", "import_later", "resource"):
+        runs = [t[key] for t in timed]
+        best = min(runs, key=lambda r: r["seconds"])
+        steps[key] = {
+            "rows": args.resource_rows if key == "resource" else args.rows,
+            "seconds": best["seconds"],
+            "seconds_all": [r["seconds"] for r in runs],
+            "rss_growth": best["rss_growth"],
+            "statements": best["statements"],
+            "tracemalloc_peak": memory[key]["tracemalloc_peak"],
+            "traced_seconds": memory[key]["traced_seconds"],
+            "info": best["info"],
+        }
+    steps["command"] = {"rows": args.rows, **command}
+    result = {
+        "database": args.database,
+        "server": server,
+        "rows": args.rows,
+        "resource_rows": args.resource_rows,
+        "repeat": args.repeat,
+        "rss_method": "reset" if bench.rss_resettable else "lifetime",
+        "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
+        "organisations_after_step4": timed[0]["organisations_after"],
+        "code": code_state(),
+        "steps": steps,
+        "files": {k: str(p.relative_to(REPO)) for k, p in paths.items()},
+    }
+    (OUT / f"results_{args.database}.json").write_text(json.dumps(result, indent=2))
+    finish(args)
+
+
+def code_state():
+    """The commit and the engine files that differ from it (others edit them meanwhile)."""
+    def git(*args):
+        proc = subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True)
+        return proc.stdout.rstrip("\n")
+
+    commit = git("rev-parse", "--short", "HEAD").strip() or "?"
+    dirty = [line[3:] for line in git("status", "--porcelain", "--", "imports", "members",
+                                      "clusterportal").splitlines()]
+    return f"commit {commit}" + (f", uncommitted changes in {', '.join(dirty)}" if dirty else "")
+
+
+def finish(args):
+    from django.db import connections
+
+    connections.close_all()
+    if args.database == "postgres" and not args.keep_db:
+        pg_recreate(drop_only=True)
+
+
+# --------------------------------------------------------------------------- the report
+
+
+def _mib(value):
+    if abs(value) < MiB:
+        return f"{value / 1024:,.0f} KiB"
+    return f"{value / MiB:,.1f} MiB"
+
+
+def _times(value, base, minimum=0):
+    if not base or base < minimum or value is None:
+        return ""
+    ratio = value / base
+    if ratio >= 10:
+        return f" (×{ratio:,.0f})"
+    return f" (×{ratio:.2f})" if ratio >= 0.1 else f" (×{ratio:.2g})"
+
+
+def render(result):
+    steps = result["steps"]
+    floor = steps["floor"]
+    floor_rate = floor["rows"] / floor["seconds"]
+    pg = result["database"] == "postgres"
+    floor_label = (
+        "(1) COPY into an UNLOGGED staging table of text columns (floor)"
+        if pg
+        else "(1) executemany of the raw CSV rows into a staging table of text columns "
+        "(floor; SQLite has no COPY)"
+    )
+    rss_label = (
+        "Peak RSS growth (getrusage, peak reset per step)"
+        if result["rss_method"] == "reset"
+        else "Max RSS growth (getrusage, process lifetime)"
+    )
+    lines = [
+        f"### {result['server']}: {result['rows']:,} rows "
+        f"(ModelResource: {result['resource_rows']:,} rows)",
+        "",
+        f"Machine: {result['machine']}. Each cell: the figure (× the floor's figure).",
+        "",
+        f"| Step | Rows | Seconds | Rows/s | Peak Python allocations (tracemalloc) "
+        f"| {rss_label} | SQL statements |",
+        "|---|--:|--:|--:|--:|--:|--:|",
+    ]
+
+    def row(label, rows, seconds, peak, rss, statements):
+        rate = rows / seconds
+        cells = [
+            label,
+            f"{rows:,}",
+            f"{seconds:,.2f}{_times(seconds, floor['seconds'])}",
+            f"{rate:,.0f}{_times(rate, floor_rate)}",
+            "—" if peak is None
+            else f"{_mib(peak)}{_times(peak, floor['tracemalloc_peak'], minimum=MiB)}",
+            rss if isinstance(rss, str)
+            else f"{_mib(rss)}{_times(rss, floor['rss_growth'], minimum=MiB)}",
+            statements if isinstance(statements, str)
+            else f"{statements:,}{_times(statements, floor['statements'])}",
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+
+    def engine_row(label, key):
+        s = steps[key]
+        row(label, s["rows"], s["seconds"], s["tracemalloc_peak"], s["rss_growth"],
+            s["statements"])
+
+    engine_row(floor_label, "floor")
+    engine_row("(2) `import_leg`, empty database (in-process)", "import_new")
+    command = steps["command"]
+    label = "(2′) `manage.py import_leg` subprocess, wall time incl. start-up (informational)"
+    if command["seconds"] is None:
+        lines.append(f"| {label} | {command['rows']:,} | failed: {command['error']} "
+                     "| — | — | — | — |")
+    else:
+        row(label, command["rows"], command["seconds"], None,
+            f"{_mib(command['max_rss'])} max RSS of the process", "—")
+    engine_row("(3) `import_leg`, same file again (all unchanged)", "import_same")
+    engine_row(
+        f"(4) `import_leg`, later export ({100 // CHANGE_EVERY} % of rows changed)",
+        "import_later",
+    )
+    res = steps["resource"]
+    engine_row(
+        f"(5) ModelResource, `use_bulk`, batch 1000, measured on {res['rows']:,} rows",
+        "resource",
+    )
+    scale = result["rows"] / res["rows"]
+    row(
+        f"(5) ModelResource scaled per row to {result['rows']:,} rows (seconds, statements "
+        f"× {scale:g}; memory not scaled)",
+        result["rows"], res["seconds"] * scale, None, "—", round(res["statements"] * scale),
+    )
+
+    counts = {
+        key: steps[key]["info"] for key in ("import_new", "import_same", "import_later")
+    }
+    lines += [
+        "",
+        "Outcome: (2) created {created:,}; (3) unchanged {unchanged:,}; ".format(
+            **counts["import_new"] | {"unchanged": counts["import_same"]["unchanged"]})
+        + "(4) updated {updated:,}, unchanged {unchanged:,}; ".format(**counts["import_later"])
+        + f"(5) created {res['info']['created']:,}."
+        + (f" `import_leg` itself reported {command['info']['engine_duration']} s in (2′)."
+           if command["seconds"] is not None else ""),
+        f"Code: {result['code']}.",
+    ]
+    if result["repeat"] > 1:
+        lines.append(f"Seconds: best of {result['repeat']} timed passes.")
+
+    resource_per_row = res["seconds"] / res["rows"]
+    checks = []
+    for key, label in (("import_new", "(2)"), ("import_same", "(3)"), ("import_later", "(4)")):
+        s = steps[key]
+        vs_floor = s["seconds"] / floor["seconds"]
+        faster = resource_per_row / (s["seconds"] / s["rows"])
+        checks.append(
+            f"{label} {vs_floor:.1f}× floor {'✓' if vs_floor <= 10 else '✗'}, "
+            f"{faster:.1f}× faster than (5) {'✓' if faster >= 5 else '✗'}, "
+            f"{_mib(s['tracemalloc_peak'])} {'✓' if s['tracemalloc_peak'] < 500e6 else '✗'}"
+        )
+    lines += [
+        "",
+        "Targets (≤ 10× floor, ≥ 5× faster than (5) per row, tracemalloc peak < 500 MB): "
+        + "; ".join(checks) + ".",
+    ]
+    return "\n".join(lines)
+
+
+def render_profile(result):
+    profile = result["profile"]
+    lines = [
+        f"cProfile of step (2) on {result['server']} ({profile['file']}; "
+        f"{profile['total']:.2f} s under the profiler), top 15 by tottime:",
+        "",
+        "| tottime s | cumtime s | calls | function |",
+        "|--:|--:|--:|---|",
+    ]
+    for entry in profile["top"]:
+        lines.append(
+            f"| {entry['tottime']:.2f} | {entry['cumtime']:.2f} | {entry['calls']:,} "
+            f"| `{entry['function']}` |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--resource-rows", type=int, default=10_000)
+    parser.add_argument("--database", choices=["postgres", "sqlite", "both"], default="both")
+    parser.add_argument("--seed", type=int, default=2012)
+    parser.add_argument("--first-id", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=1, help="timed passes; best is reported")
+    parser.add_argument(
+        "--profile", action="store_true",
+        help="instead of the benchmark, run step (2) once under cProfile and show the top 15",
+    )
+    parser.add_argument("--keep-db", action="store_true", help="keep clusterportal_bench")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    args.resource_rows = min(args.resource_rows, args.rows)
+    if args.child:
+        if args.database == "both":
+            parser.error("--child needs one database")
+        child(args)
+        return
+
+    prepare_files(args)
+    databases = ["postgres", "sqlite"] if args.database == "both" else [args.database]
+    reports, failed = [], []
+    kind = "profile" if args.profile else "results"
+    for database in databases:
+        (OUT / f"{kind}_{database}.json").unlink(missing_ok=True)
+        command = [sys.executable, str(Path(__file__).resolve()), "--child",
+                   "--database", database, "--rows", str(args.rows),
+                   "--resource-rows", str(args.resource_rows), "--seed", str(args.seed),
+                   "--first-id", str(args.first_id), "--repeat", str(args.repeat)]
+        command += ["--profile"] * args.profile + ["--keep-db"] * args.keep_db
+        log(f"[{database}] running {' '.join(command[2:])}")
+        if subprocess.run(command, cwd=REPO).returncode:
+            log(f"[{database}] benchmark failed")
+            failed.append(database)
+            continue
+        result = json.loads((OUT / f"{kind}_{database}.json").read_text())
+        reports.append(render_profile(result) if args.profile else render(result))
+    report = "\n\n".join(reports)
+    (OUT / f"{kind}.md").write_text(report + "\n")
+    print()
+    print(report)
+    if failed:
+        sys.exit(f"failed: {', '.join(failed)}")
+
+
+if __name__ == "__main__":
+    main()
