@@ -151,6 +151,22 @@ def _plain(raw) -> str:
     return "" if raw is None else " ".join(str(raw).split())
 
 
+def _stripped(raw):
+    return raw.strip() if isinstance(raw, str) else raw
+
+
+def _limited_text(limit, *, required=False):
+    def parse(raw):
+        text = _plain(raw)
+        if required and not text:
+            raise ValueError("Pflichtangabe fehlt")
+        if len(text) > limit:
+            raise ValueError(f"zu lang ({len(text)} Zeichen, höchstens {limit})")
+        return text
+
+    return parse
+
+
 def _kind(raw):
     if is_no_data(raw):
         raise ValueError("Pflichtangabe fehlt")
@@ -238,11 +254,11 @@ class CompanyRowCleaner:
         self.width = max(columns.index.values()) + 1
         # A column the file lacks reads the always-empty cell after the row's last cell.
         self.position = {key: columns.index.get(key, self.width) for key in COLUMNS.values()}
-        self.parse = {
-            "legal_form": _memo(_plain),
+        parse = {
+            "legal_form": _memo(_limited_text(_MAX_LENGTH["legal_form"])),
             "kind": _memo(_kind),
             "postcode": _memo(normalize_postcode),
-            "town": _memo(_plain),
+            "town": _memo(_limited_text(_MAX_LENGTH["town"], required=True)),
             "district": _memo(_district),
             "founding_year": _memo(parse_year),
             "employees": _memo(_checked_number("employees", parse_german_int)),
@@ -256,6 +272,8 @@ class CompanyRowCleaner:
             "growth_fields": _memo(self._resolver(growth_field_index, "unbekanntes Wachstumsfeld")),
             "networks": _memo(self._resolver(network_index, "unbekanntes Netzwerk")),
         }
+        # The columns parsed through a cache, with where they stand in a row.
+        self.memoized = [(key, self.position[key], function) for key, function in parse.items()]
 
     @staticmethod
     def _resolver(index, message):
@@ -276,102 +294,40 @@ class CompanyRowCleaner:
         errors_before = issues.error_count
         cells = list(values[: self.width])
         cells.extend([None] * (self.width + 1 - len(cells)))
-        position, parse, header = self.position, self.parse, self._header
+        position = self.position
 
-        def raw(key):
-            value = cells[position[key]]
-            return value.strip() if isinstance(value, str) else value
+        parsed = {}
+        for key, at, parse in self.memoized:
+            value, error = parse(cells[at])
+            if error is not None:
+                issues.error(row, self._header(key), _stripped(cells[at]), error)
+            parsed[key] = value
 
-        def parsed(key):
-            cell = raw(key)
-            value, error = parse[key](cell)
-            if error:
-                issues.error(row, header(key), cell, error)
-            return value
-
-        def text(key, required=False):
-            cell = raw(key)
-            value = _plain(cell)
-            if required and not value:
-                issues.error(row, header(key), cell, "Pflichtangabe fehlt")
-            limit = _MAX_LENGTH.get(key)
-            if limit and len(value) > limit:
-                issues.error(
-                    row,
-                    header(key),
-                    value[:60] + "…",
-                    f"zu lang ({len(value)} Zeichen, höchstens {limit})",
-                )
-            return value
-
-        raw_id = raw("leg_id")
+        raw_id = _stripped(cells[position["leg_id"]])
         leg_id, error = _guarded(normalize_leg_id, raw_id)
         if error:
-            issues.error(row, header("leg_id"), raw_id, error)
+            issues.error(row, self._header("leg_id"), raw_id, error)
         elif leg_id in self.first_row_of:
             first = self.first_row_of[leg_id]
-            issues.error(
-                row,
-                header("leg_id"),
-                raw_id,
-                f"LEG-ID doppelt in der Datei (Zeilen {first} und {row})",
-            )
+            message = f"LEG-ID doppelt in der Datei (Zeilen {first} und {row})"
+            issues.error(row, self._header("leg_id"), raw_id, message)
         else:
             self.first_row_of[leg_id] = row
 
-        name = text("name", required=True)
-        legal_form = parsed("legal_form")
-        if len(legal_form or "") > _MAX_LENGTH["legal_form"]:
-            issues.error(
-                row,
-                header("legal_form"),
-                legal_form,
-                f"zu lang (höchstens {_MAX_LENGTH['legal_form']} Zeichen)",
-            )
-        kind = parsed("kind")
-        street = text("street")
-        postcode = parsed("postcode")
+        name = self._text(row, cells, "name", required=True)
+        street = self._text(row, cells, "street")
+        phone = self._text(row, cells, "phone")
+        postcode = parsed["postcode"]
         if postcode and not postcode.startswith(THURINGIAN_POSTCODE_PREFIXES):
-            issues.warning(row, header("postcode"), raw("postcode"), "keine Thüringer Postleitzahl")
-        town = parsed("town")
-        if not town:
-            issues.error(row, header("town"), raw("town"), "Pflichtangabe fehlt")
-        elif len(town) > _MAX_LENGTH["town"]:
-            issues.error(
-                row, header("town"), town, f"zu lang (höchstens {_MAX_LENGTH['town']} Zeichen)"
-            )
-        district = parsed("district")
-        phone = text("phone")
-        email = _plain(raw("email"))
-        if email and not is_no_data(email) and not _valid_email(email):
-            issues.warning(
-                row, header("email"), raw("email"), "keine gültige E-Mail-Adresse; Wert verworfen"
-            )
-            email = ""
-        elif is_no_data(email):
-            email = ""
-        website = raw("website")
-        if is_no_data(website):
-            website = ""
-        else:
-            website = normalize_website(website)
-            if not _valid_url(website):
-                issues.warning(
-                    row,
-                    header("website"),
-                    raw("website"),
-                    "keine gültige Web-Adresse; Wert verworfen",
-                )
-                website = ""
-        founding_year = parsed("founding_year")
-        employees, employees_approximate = parsed("employees") or (None, False)
-        revenue, revenue_approximate = parsed("revenue_meur") or (None, False)
-        export_quota, _ = parsed("export_quota") or (None, False)
-        wz_code = parsed("wz_code") or ""
-        keywords = parsed("keywords") or ""
-        record_date = parsed("record_date")
-        growth_field_ids = self._names(row, "growth_fields", raw, parse)
-        network_ids = self._names(row, "networks", raw, parse)
+            raw = _stripped(cells[position["postcode"]])
+            issues.warning(row, self._header("postcode"), raw, "keine Thüringer Postleitzahl")
+        email = self._email(row, cells)
+        website = self._website(row, cells)
+        employees, employees_approximate = parsed["employees"] or (None, False)
+        revenue, revenue_approximate = parsed["revenue_meur"] or (None, False)
+        export_quota, _ = parsed["export_quota"] or (None, False)
+        growth_field_ids = self._names(row, "growth_fields", parsed["growth_fields"])
+        network_ids = self._names(row, "networks", parsed["networks"])
 
         if issues.error_count > errors_before:
             return None
@@ -380,34 +336,67 @@ class CompanyRowCleaner:
             leg_id,
             (
                 name,
-                legal_form,
-                kind,
+                parsed["legal_form"],
+                parsed["kind"],
                 street,
                 postcode,
-                town,
-                district,
+                parsed["town"],
+                parsed["district"],
                 phone,
                 email,
                 website,
-                founding_year,
+                parsed["founding_year"],
                 employees,
                 employees_approximate,
                 revenue,
                 revenue_approximate,
                 export_quota,
-                wz_code,
-                keywords,
-                record_date,
+                parsed["wz_code"] or "",
+                parsed["keywords"] or "",
+                parsed["record_date"],
             ),
             growth_field_ids,
             network_ids,
         )
 
+    def _text(self, row, cells, key, *, required=False):
+        cell = cells[self.position[key]]
+        value = _plain(cell)
+        if required and not value:
+            self.issues.error(row, self._header(key), _stripped(cell), "Pflichtangabe fehlt")
+        limit = _MAX_LENGTH.get(key)
+        if limit and len(value) > limit:
+            message = f"zu lang ({len(value)} Zeichen, höchstens {limit})"
+            self.issues.error(row, self._header(key), value[:60] + "…", message)
+        return value
+
+    def _email(self, row, cells):
+        raw = _stripped(cells[self.position["email"]])
+        if is_no_data(raw):
+            return ""
+        email = _plain(raw)
+        if _valid_email(email):
+            return email
+        message = "keine gültige E-Mail-Adresse; Wert verworfen"
+        self.issues.warning(row, self._header("email"), raw, message)
+        return ""
+
+    def _website(self, row, cells):
+        raw = _stripped(cells[self.position["website"]])
+        if is_no_data(raw):
+            return ""
+        website = normalize_website(raw)
+        if _valid_url(website):
+            return website
+        message = "keine gültige Web-Adresse; Wert verworfen"
+        self.issues.warning(row, self._header("website"), raw, message)
+        return ""
+
     def _header(self, key):
         return self.columns.spelling.get(key, key)
 
-    def _names(self, row, key, raw, parse):
-        (ids, unknown, message), _ = parse[key](raw(key))
+    def _names(self, row, key, resolved):
+        ids, unknown, message = resolved
         for name in unknown:
             self.issues.error(row, self._header(key), name, message)
         return ids

@@ -7,6 +7,7 @@ records an ``ImportRun``; ``leg_import_confirm`` carries out a previewed run fro
 
 import hashlib
 import heapq
+import itertools
 import json
 import time
 from collections import defaultdict
@@ -90,11 +91,19 @@ class ImportPlan:
             links[leg_id].append(("growth_field", pk))
         for leg_id, pk in self.company.new_memberships:
             links[leg_id].append(("network", pk))
-        first = heapq.nsmallest(
-            limit,
-            [(record.row, record, None) for record in self.company.created]
-            + [(record.row, record, changes) for record, _pk, changes in self.company.updated],
-            key=lambda item: item[0],
+        # Both lists are in file order: merging them lazily costs only the rows shown.
+        first = list(
+            itertools.islice(
+                heapq.merge(
+                    ((record.row, record, None) for record in self.company.created),
+                    (
+                        (record.row, record, changes)
+                        for record, _pk, changes in self.company.updated
+                    ),
+                    key=lambda item: item[0],
+                ),
+                limit,
+            )
         )
         names = _names_of(self.company) if first else {}
         samples = []
@@ -278,8 +287,10 @@ def leg_import_apply(plan: ImportPlan, *, user=None) -> None:
     reason = f"LEG-Import {plan.file_name}"[:100]
     if connection.vendor == "postgresql":
         # The transaction stays atomic; only the wait for the WAL flush at commit is skipped.
+        # Foreign keys are checked as rows arrive rather than queued for the commit (faster).
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     company = plan.company
     if company and (company.created or company.updated):
         columns = ["leg_id", *FIELDS, "published", "created_at", "updated_at"]
@@ -298,23 +309,7 @@ def leg_import_apply(plan: ImportPlan, *, user=None) -> None:
         ids = {leg_id: row[0] for leg_id, row in company.snapshot.items()}
         if company.created:
             ids.update(_ids_of([r.leg_id for r in company.created]))
-        # History rows in the SNAPSHOT layout: the state after the change.
-        created_rows = [(ids[r.leg_id], r.leg_id, *r.values, True, now) for r in company.created]
-        updated_rows = [
-            (pk, record.leg_id, *record.values, *company.snapshot[record.leg_id][-2:])
-            for record, pk in changed
-        ]
-        for history_type, rows in (("+", created_rows), ("~", updated_rows)):
-            history, columns, values = _history_rows(
-                Organisation,
-                SNAPSHOT,
-                rows,
-                history_type=history_type,
-                user=user,
-                reason=reason,
-                now=now,
-            )
-            insert_rows(history, columns, values)
+        _record_organisation_history(now=now, user=user, reason=reason)
         insert_rows(
             GrowthFieldLink,
             ["organisation_id", "growthfield_id"],
@@ -325,6 +320,40 @@ def leg_import_apply(plan: ImportPlan, *, user=None) -> None:
         )
     if plan.key_figures and (plan.key_figures.created or plan.key_figures.updated):
         keyfigures.apply_key_figures(plan.key_figures, user=user, reason=reason)
+
+
+def _record_organisation_history(*, now, user, reason):
+    """History entries for every organisation this import created or changed, in one statement.
+
+    The import stamped exactly those rows with ``updated_at = now``; the database copies them
+    into the history table itself, '+' where they were created now, '~' where changed.
+    """
+    history = Organisation.history.model
+    columns = [f.column for f in history._meta.concrete_fields if f.name != "history_id"]
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    constants = {
+        "history_date": ("%s", stamp),
+        "history_change_reason": ("%s", reason),
+        "history_type": ("CASE WHEN created_at = %s THEN '+' ELSE '~' END", stamp),
+        "history_user_id": ("%s", getattr(user, "pk", None)),
+    }
+    quote = connection.ops.quote_name
+    select, params = [], []
+    for column in columns:
+        if column in constants:
+            expression, value = constants[column]
+            select.append(expression)
+            params.append(value)
+        else:
+            select.append(quote(column))
+    params.append(stamp)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(history._meta.db_table)} ({', '.join(map(quote, columns))}) "
+            f"SELECT {', '.join(select)} FROM {quote(Organisation._meta.db_table)} "
+            "WHERE updated_at = %s",
+            params,
+        )
 
 
 def _ids_of(leg_ids):

@@ -7,8 +7,9 @@ None); psycopg's COPY adapts them natively, other backends get them through the 
 """
 
 from collections.abc import Iterable, Sequence
+from functools import partial
 
-from django.db import connection
+from django.db import connection, models
 
 BATCH_SIZE = 5000
 
@@ -17,13 +18,49 @@ def _quote(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
-def _prepare(model, columns: Sequence[str]):
-    """Converters that turn Python values into what the backend's driver expects."""
+def _converters(model, columns: Sequence[str]):
+    """(position, converter) for the columns whose values the driver cannot take as they are.
+
+    Django's SQLite backend registers adapters for Decimal, date and datetime; only aware
+    datetimes must become Django's naive-UTC text, and those are few distinct values (an
+    import stamps all rows with one time), so each is converted once.
+    """
     fields = {f.column: f for f in model._meta.concrete_fields}
-    return [
-        (lambda value, f=fields[column]: f.get_db_prep_save(value, connection))
-        for column in columns
-    ]
+    converters = []
+    for position, column in enumerate(columns):
+        field = fields[column]
+        if isinstance(field, models.DateTimeField):
+            converters.append(
+                (position, _cached(partial(field.get_db_prep_save, connection=connection)))
+            )
+    return converters
+
+
+def _cached(convert):
+    cache = {}
+
+    def cached(value):
+        if value is None:
+            return None
+        try:
+            return cache[value]
+        except KeyError:
+            result = cache[value] = convert(value)
+            return result
+
+    return cached
+
+
+def _converted(rows, converters):
+    if not converters:
+        return rows
+    converted = []
+    for row in rows:
+        row = list(row)
+        for position, convert in converters:
+            row[position] = convert(row[position])
+        converted.append(row)
+    return converted
 
 
 def _copy(table: str, columns: Sequence[str], rows: Iterable[Sequence]) -> None:
@@ -41,7 +78,7 @@ def insert_rows(model, columns: Sequence[str], rows: Sequence[Sequence]) -> int:
     if connection.vendor == "postgresql":
         _copy(table, columns, rows)
         return len(rows)
-    converters = _prepare(model, columns)
+    converters = _converters(model, columns)
     statement = (
         f"INSERT INTO {_quote(table)} ({', '.join(map(_quote, columns))}) "
         f"VALUES ({', '.join(['%s'] * len(columns))})"
@@ -49,13 +86,7 @@ def insert_rows(model, columns: Sequence[str], rows: Sequence[Sequence]) -> int:
     with connection.cursor() as cursor:
         for start in range(0, len(rows), BATCH_SIZE):
             batch = rows[start : start + BATCH_SIZE]
-            cursor.executemany(
-                statement,
-                [
-                    [convert(value) for convert, value in zip(converters, row, strict=True)]
-                    for row in batch
-                ],
-            )
+            cursor.executemany(statement, _converted(batch, converters))
     return len(rows)
 
 
@@ -81,21 +112,12 @@ def update_rows(model, key: str, columns: Sequence[str], rows: Sequence[Sequence
             )
             cursor.execute(f"DROP TABLE {_quote(stage)}")
         return len(rows)
-    converters = _prepare(model, [key, *columns])
-    converters = converters[1:] + converters[:1]
+    # executemany takes the values in statement order: the columns first, the key last.
+    converters = _converters(model, [*columns, key])
     assignments = ", ".join(f"{_quote(c)} = %s" for c in columns)
     statement = f"UPDATE {_quote(table)} SET {assignments} WHERE {_quote(key)} = %s"
     with connection.cursor() as cursor:
         for start in range(0, len(rows), BATCH_SIZE):
-            batch = rows[start : start + BATCH_SIZE]
-            cursor.executemany(
-                statement,
-                [
-                    [
-                        convert(value)
-                        for convert, value in zip(converters, (*row[1:], row[0]), strict=True)
-                    ]
-                    for row in batch
-                ],
-            )
+            batch = [(*row[1:], row[0]) for row in rows[start : start + BATCH_SIZE]]
+            cursor.executemany(statement, _converted(batch, converters))
     return len(rows)
