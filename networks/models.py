@@ -1,7 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -114,9 +113,6 @@ class Network(models.Model):
 
     def __str__(self):
         return self.short_name or self.name
-
-    def get_absolute_url(self):
-        return reverse("admin:networks_network_change", args=[self.pk])
 
     def natural_key(self):
         return (self.slug,)
