@@ -30,7 +30,7 @@ from .models import ImportRun
 from .reading import ImportFileError, open_spreadsheet
 from .writers import insert_rows, update_rows
 
-SNAPSHOT = ("id", "leg_id", *FIELDS, "published", "created_at")
+SNAPSHOT = ("id", "leg_id", *FIELDS)
 GrowthFieldLink = Organisation.growth_fields.through
 CHANGE_SAMPLE_SIZE = 200
 IN_CHUNK = 5000
@@ -105,7 +105,7 @@ class ImportPlan:
                 limit,
             )
         )
-        names = _names_of(self.company) if first else {}
+        names = _link_names() if first else {}
         samples = []
         for row, record, changes in first:
             if changes is None:
@@ -132,7 +132,7 @@ def _shown(value):
     return "" if value is None else str(value)
 
 
-def _names_of(company):
+def _link_names():
     return {
         "growth_field": dict(GrowthField.objects.values_list("pk", "name")),
         "network": dict(Network.objects.values_list("pk", "name")),
