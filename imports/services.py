@@ -195,31 +195,34 @@ def _chunks(items, size=IN_CHUNK):
         yield items[start : start + size]
 
 
+def _rows_where(queryset, field, keys, *columns):
+    """``values_list`` rows of the queryset whose ``field`` is one of ``keys``.
+
+    A large file names most of the table: one streamed query over all of it is cheaper than
+    thousands of ``IN`` lists, and callers look rows up by key anyway. A small file gets
+    chunked ``IN`` queries (SQLite allows 32,766 parameters per statement).
+    """
+    if len(keys) > 4 * IN_CHUNK:
+        return queryset.values_list(*columns).iterator(chunk_size=20_000)
+    return (
+        row
+        for chunk in _chunks(keys)
+        for row in queryset.filter(**{f"{field}__in": chunk}).values_list(*columns)
+    )
+
+
 def _existing_organisations(leg_ids):
-    """Snapshot of the organisations the file names: all of them at once for a large file."""
+    """Snapshot of the organisations the file names, by LEG-ID."""
     queryset = Organisation.objects.filter(leg_id__isnull=False)
-    if len(leg_ids) > 4 * IN_CHUNK:
-        rows = queryset.values_list(*SNAPSHOT).iterator(chunk_size=10_000)
-    else:
-        rows = (
-            row
-            for chunk in _chunks(leg_ids)
-            for row in queryset.filter(leg_id__in=chunk).values_list(*SNAPSHOT)
-        )
-    return {row[1]: row for row in rows}
+    return {row[1]: row for row in _rows_where(queryset, "leg_id", leg_ids, *SNAPSHOT)}
 
 
-def _existing_pairs(model, left, right, organisation_ids, everything):
-    queryset = model.objects.all()
-    if everything:
-        rows = queryset.values_list(left, right).iterator(chunk_size=20_000)
-    else:
-        rows = (
-            row
-            for chunk in _chunks(organisation_ids)
-            for row in queryset.filter(**{f"{left}__in": chunk}).values_list(left, right)
-        )
+def _existing_pairs(model, right, organisation_ids):
+    """organisation id -> the ids it links to through ``model`` (growth fields, networks)."""
     pairs = defaultdict(set)
+    rows = _rows_where(
+        model.objects.all(), "organisation_id", organisation_ids, "organisation_id", right
+    )
     for organisation_id, other in rows:
         pairs[organisation_id].add(other)
     return pairs
@@ -229,10 +232,9 @@ def _plan_companies(records: list[CompanyRecord]) -> CompanyPlan:
     plan = CompanyPlan()
     leg_ids = [record.leg_id for record in records]
     plan.snapshot = existing = _existing_organisations(leg_ids)
-    everything = len(leg_ids) > 4 * IN_CHUNK
     ids = [row[0] for row in existing.values()]
-    links = _existing_pairs(GrowthFieldLink, "organisation_id", "growthfield_id", ids, everything)
-    memberships = _existing_pairs(Membership, "organisation_id", "network_id", ids, everything)
+    links = _existing_pairs(GrowthFieldLink, "growthfield_id", ids)
+    memberships = _existing_pairs(Membership, "network_id", ids)
     first, last = 2, 2 + len(FIELDS)  # where FIELDS stand in a SNAPSHOT row
     for record in records:
         current = existing.get(record.leg_id)
@@ -358,13 +360,7 @@ def _record_organisation_history(*, now, user, reason):
 
 def _ids_of(leg_ids):
     queryset = Organisation.objects.filter(leg_id__isnull=False)
-    if len(leg_ids) > 4 * IN_CHUNK:
-        return dict(queryset.values_list("leg_id", "id").iterator(chunk_size=20_000))
-    return {
-        leg_id: pk
-        for chunk in _chunks(leg_ids)
-        for leg_id, pk in queryset.filter(leg_id__in=chunk).values_list("leg_id", "id")
-    }
+    return dict(_rows_where(queryset, "leg_id", leg_ids, "leg_id", "id"))
 
 
 def _add_memberships(pairs, user, reason, now):
@@ -378,15 +374,7 @@ def _add_memberships(pairs, user, reason, now):
     wanted = set(pairs)
     organisations = {o for o, _ in pairs}
     layout = ("id", "organisation_id", "network_id", "role", "since", "until")
-    queryset = Membership.objects.values_list(*layout)
-    if len(organisations) > 4 * IN_CHUNK:
-        found = queryset.iterator(chunk_size=20_000)
-    else:
-        found = (
-            row
-            for chunk in _chunks(organisations)
-            for row in queryset.filter(organisation_id__in=chunk)
-        )
+    found = _rows_where(Membership.objects.all(), "organisation_id", organisations, *layout)
     rows = [row for row in found if (row[1], row[2]) in wanted]
     history, columns, values = _history_rows(
         Membership, layout, rows, history_type="+", user=user, reason=reason, now=now
