@@ -14,7 +14,7 @@ from growthfields.choices import Metric
 from growthfields.models import KeyFigure, Source
 
 from .issues import IssueList
-from .leg import header_key
+from .leg import header_key, map_columns
 from .normalizers import parse_german_decimal
 
 REQUIRED = {
@@ -25,8 +25,6 @@ REQUIRED = {
     "Quelle": "source",
 }
 OPTIONAL = {"ca.": "approximate", "Abgrenzung": "scope_note"}
-COLUMNS = {**REQUIRED, **OPTIONAL}
-_HEADER_KEYS = {header_key(header): header for header in COLUMNS}
 
 METRICS = {
     "unternehmen": (Metric.COMPANIES, 1),
@@ -96,20 +94,12 @@ def parse_reference(value):
 
 
 def clean_key_figure_rows(sheet, growth_field_index, issues: IssueList):
-    index, spelling = {}, {}
-    for position, header in enumerate(sheet.headers):
-        known = _HEADER_KEYS.get(header_key(header))
-        if known is None:
-            if header.strip():
-                issues.warning(1, header, header, "unbekannte Spalte, wird nicht importiert")
-            continue
-        index[COLUMNS[known]] = position
-        spelling[COLUMNS[known]] = header
-    missing = [h for h, key in REQUIRED.items() if key not in index]
-    for header in missing:
-        issues.error(1, header, "", "Pflichtspalte fehlt (Blatt Kennzahlen)")
-    if missing:
+    columns = map_columns(
+        sheet.headers, issues, required=REQUIRED, optional=OPTIONAL, sheet="Kennzahlen"
+    )
+    if columns is None:
         return [], 0
+    index, spelling = columns.index, columns.spelling
 
     def cell(values, key):
         position = index.get(key)

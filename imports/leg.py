@@ -72,9 +72,6 @@ def header_key(header: str) -> str:
     return " ".join(str(header).split()).casefold()
 
 
-_HEADER_KEYS = {header_key(header): header for header in COLUMNS}
-
-
 @dataclass(slots=True)
 class CompanyRecord:
     """One clean row: ``values`` in the order of ``FIELDS``."""
@@ -85,9 +82,6 @@ class CompanyRecord:
     growth_field_ids: frozenset = frozenset()
     network_ids: frozenset = frozenset()
 
-    def as_dict(self):
-        return dict(zip(FIELDS, self.values, strict=True))
-
 
 @dataclass
 class ColumnMap:
@@ -97,11 +91,17 @@ class ColumnMap:
     spelling: dict[str, str]
 
 
-def map_columns(headers: list[str], issues: IssueList) -> ColumnMap | None:
-    """Match headers ignoring case, spacing and order; report unknown and missing columns."""
+def map_columns(
+    headers: list[str], issues: IssueList, *, required=REQUIRED, optional=OPTIONAL, sheet=""
+) -> ColumnMap | None:
+    """Match headers ignoring case, spacing and order; report unknown, doubled and missing
+    columns. ``required`` and ``optional`` map header -> record key (default: company sheet)."""
+    columns = {**required, **optional}
+    known_headers = {header_key(header): header for header in columns}
+    errors_before = issues.error_count
     index, spelling, seen = {}, {}, {}
     for position, header in enumerate(headers):
-        known = _HEADER_KEYS.get(header_key(header))
+        known = known_headers.get(header_key(header))
         if known is None:
             if header.strip():
                 issues.warning(1, header, header, "unbekannte Spalte, wird nicht importiert")
@@ -110,12 +110,13 @@ def map_columns(headers: list[str], issues: IssueList) -> ColumnMap | None:
             issues.error(1, header, header, f"Spalte doppelt (auch Spalte {seen[known] + 1})")
             continue
         seen[known] = position
-        index[COLUMNS[known]] = position
-        spelling[COLUMNS[known]] = header
-    missing = [header for header, key in REQUIRED.items() if key not in index]
-    for header in missing:
-        issues.error(1, header, "", "Pflichtspalte fehlt")
-    if missing or issues.errors:
+        index[columns[known]] = position
+        spelling[columns[known]] = header
+    missing = f"Pflichtspalte fehlt (Blatt {sheet})" if sheet else "Pflichtspalte fehlt"
+    for header, key in required.items():
+        if key not in index:
+            issues.error(1, header, "", missing)
+    if issues.error_count > errors_before:
         return None
     return ColumnMap(index=index, spelling=spelling)
 

@@ -921,6 +921,25 @@ def key_figure_csv(path, rows):
     return path
 
 
+def test_a_doubled_column_in_the_key_figure_sheet_is_refused(reference, tmp_path):
+    """Two "Wert" columns in the Kennzahlen sheet are an error of row 1, as in the company
+    sheet; the second column never silently wins."""
+    path = tmp_path / "doppelt.csv"
+    rows = [
+        [*KEY_FIGURE_HEADERS, "Wert"],
+        ["Automobil", "Unternehmen", "510", "x", "", "2013", LEG_SOURCE, "999"],
+    ]
+    path.write_text("\r\n".join(";".join(row) for row in rows) + "\r\n", encoding="utf-8")
+    before = KeyFigure.objects.count()
+    run = services.leg_import_run(path=path)
+    assert run.status == RunStatus.REFUSED
+    assert any(
+        issue["row"] == 1 and issue["column"] == "Wert" and "doppelt" in issue["message"]
+        for issue in run.report
+    ), run.report
+    assert KeyFigure.objects.count() == before
+
+
 FIGURES_2013 = [
     ["Automobil", "Umsatz Mrd EUR", "7,9", "x", "", "2013", LEG_SOURCE],
     ["Automobil", "Beschäftigte", "52.000", "ja", "", "2013", LEG_SOURCE],
