@@ -24,7 +24,7 @@ from networks.models import Membership, Network
 
 from . import keyfigures
 from .choices import RunOrigin, RunStatus
-from .issues import IssueList
+from .issues import Issue, IssueList
 from .leg import FIELDS, CompanyRecord, clean_company_rows
 from .models import ImportRun
 from .reading import ImportFileError, open_spreadsheet
@@ -153,12 +153,13 @@ def leg_import_plan(
     """Read and check the file and compare it with the database. Writes nothing."""
     path = Path(path)
     file_name = file_name or path.name
+    progress("Datei lesen")
+    # Limits first: a file refused for its size is not read in full to be hashed.
+    spreadsheet = open_spreadsheet(path, file_name=file_name, max_bytes=max_bytes)
     issues = IssueList()
     plan = ImportPlan(
         file_name=file_name, sha256=file_sha256(path), size=path.stat().st_size, issues=issues
     )
-    progress("Datei lesen")
-    spreadsheet = open_spreadsheet(path, file_name=file_name, max_bytes=max_bytes)
     for note in spreadsheet.notes:
         issues.warning(1, "", file_name, note)
     growth_field_index = GrowthField.objects.name_index()
@@ -427,15 +428,7 @@ def leg_import_run(
         run.file_size = path.stat().st_size if path.exists() else 0
         run.message = str(error)
         run.error_count = 1
-        run.report = [
-            {
-                "row": 1,
-                "column": "",
-                "value": run.file_name,
-                "message": str(error),
-                "severity": "error",
-            }
-        ]
+        run.report = [Issue(1, "", run.file_name, str(error)).as_dict()]
         run.duration = time.monotonic() - started
         run.save()
         return run
@@ -453,16 +446,22 @@ def leg_import_run(
         run.status = RunStatus.DRY_RUN
     else:
         progress("Schreiben")
-        try:
-            leg_import_apply(plan, user=user)
-        except DatabaseError as error:
-            run.status = RunStatus.FAILED
-            run.message = f"Datenbankfehler, nichts wurde geschrieben: {error}"
-        else:
-            run.status = RunStatus.IMPORTED
+        _apply_into(run, plan, user=user)
     run.duration = time.monotonic() - started
     run.save()
     return run
+
+
+def _apply_into(run: ImportRun, plan: ImportPlan, *, user) -> None:
+    """Apply the plan and set the run's outcome; a database error leaves nothing written."""
+    try:
+        leg_import_apply(plan, user=user)
+    except DatabaseError as error:
+        run.status = RunStatus.FAILED
+        run.message = f"Datenbankfehler, nichts wurde geschrieben: {error}"
+    else:
+        run.status = RunStatus.IMPORTED
+        run.message = ""
 
 
 class PreviewOutdated(Exception):
@@ -507,14 +506,7 @@ def leg_import_confirm(*, run: ImportRun, user) -> ImportRun:
                     stored_upload_remove(path)
                 refusal = PreviewOutdated(new_run)
             else:
-                try:
-                    leg_import_apply(plan, user=user)
-                except DatabaseError as error:
-                    run.status = RunStatus.FAILED
-                    run.message = f"Datenbankfehler, nichts wurde geschrieben: {error}"
-                else:
-                    run.status = RunStatus.IMPORTED
-                    run.message = ""
+                _apply_into(run, plan, user=user)
                 run.duration = (run.duration or 0) + time.monotonic() - started
                 run.user = user
                 import_run_release_file(run=run)  # a failed run cannot be confirmed again
