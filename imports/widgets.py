@@ -33,7 +33,8 @@ def _native(widget, kwargs) -> bool:
 
 
 def _quote(value) -> str:
-    return f"„{' '.join(str(value).split())}“"
+    text = "" if value is None else str(value)
+    return f"„{' '.join(text.split())}“"
 
 
 def format_german_decimal(number) -> str:
@@ -44,6 +45,23 @@ def format_german_decimal(number) -> str:
     return text.replace(".", ",")
 
 
+def _parsed(parser, value):
+    """``parser(value)``, its ``ValueError`` naming the cell's value."""
+    try:
+        return parser(value)
+    except ValueError as error:
+        raise ValueError(f"{_quote(value)}: {error}") from None
+
+
+def _rendered(widget, value, kwargs, as_text):
+    """Empty stays empty, a typed (XLSX) cell keeps the value, text gets ``as_text``."""
+    if value is None or value == "":
+        return None if _native(widget, kwargs) else ""
+    if _native(widget, kwargs):
+        return value
+    return as_text(value)
+
+
 class GermanDecimalWidget(widgets.NumberWidget):
     """Decimals written the German way: "1.234,56", "12,5", "1.234" (= 1234), "45,6 %".
 
@@ -51,15 +69,15 @@ class GermanDecimalWidget(widgets.NumberWidget):
     "ca." flag. "k. A.", "-" and empty cells mean no data and become ``None``, never 0.
     """
 
+    parser = staticmethod(parse_german_decimal)
+    as_text = staticmethod(format_german_decimal)
+
     def clean(self, value, row=None, **kwargs):
         return self.parse(value)[0]
 
-    def parse(self, value) -> tuple[Decimal | None, bool]:
+    def parse(self, value) -> tuple[Decimal | int | None, bool]:
         """``(number, approximate)`` of a cell, or ``ValueError`` with a German message."""
-        try:
-            return parse_german_decimal(value)
-        except ValueError as error:
-            raise ValueError(f"{_quote(value)}: {error}") from None
+        return _parsed(self.parser, value)
 
     def is_approximate(self, value) -> bool:
         """True for "ca. 120", "circa 5" or "~ 3,5"; False for anything else, errors too."""
@@ -69,45 +87,24 @@ class GermanDecimalWidget(widgets.NumberWidget):
             return False
 
     def render(self, value, obj=None, **kwargs):
-        if value is None or value == "":
-            return None if _native(self, kwargs) else ""
-        if _native(self, kwargs):
-            return value
-        return format_german_decimal(value)
+        return _rendered(self, value, kwargs, self.as_text)
 
 
 class GermanIntegerWidget(GermanDecimalWidget):
     """Whole numbers written the German way: "1.250" is 1250, "ca. 120" is 120."""
 
-    def parse(self, value) -> tuple[int | None, bool]:
-        try:
-            return parse_german_int(value)
-        except ValueError as error:
-            raise ValueError(f"{_quote(value)}: {error}") from None
-
-    def render(self, value, obj=None, **kwargs):
-        if value is None or value == "":
-            return None if _native(self, kwargs) else ""
-        if _native(self, kwargs):
-            return value
-        return str(int(value))
+    parser = staticmethod(parse_german_int)
+    as_text = staticmethod(lambda value: str(int(value)))
 
 
 class GermanDateWidget(widgets.Widget):
     """Dates as "27.02.2012" or "2012-02-27", or XLSX date cells; exported as "2012-02-27"."""
 
     def clean(self, value, row=None, **kwargs):
-        try:
-            return parse_german_date(value)
-        except ValueError as error:
-            raise ValueError(f"{_quote(value)}: {error}") from None
+        return _parsed(parse_german_date, value)
 
     def render(self, value, obj=None, **kwargs):
-        if value is None or value == "":
-            return None if _native(self, kwargs) else ""
-        if _native(self, kwargs):
-            return value
-        return value.isoformat()
+        return _rendered(self, value, kwargs, lambda date: date.isoformat())
 
 
 class GermanBooleanWidget(widgets.Widget):
@@ -183,11 +180,7 @@ class NormalizedCharWidget(widgets.CharWidget):
         super().__init__(**kwargs)
 
     def clean(self, value, row=None, **kwargs):
-        try:
-            return self.normalizer(value)
-        except ValueError as error:
-            shown = "" if value is None else value
-            raise ValueError(f"{_quote(shown)}: {error}") from None
+        return _parsed(self.normalizer, value)
 
 
 class NaturalKeyForeignKeyWidget(widgets.ForeignKeyWidget):
@@ -207,10 +200,7 @@ class NaturalKeyForeignKeyWidget(widgets.ForeignKeyWidget):
         if is_no_data(value):
             return None
         if self.normalizer is not None:
-            try:
-                value = self.normalizer(value)
-            except ValueError as error:
-                raise ValueError(f"{_quote(value)}: {error}") from None
+            value = _parsed(self.normalizer, value)
         try:
             return super().clean(value, row, **kwargs)
         except self.model.DoesNotExist:
