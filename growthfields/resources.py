@@ -30,9 +30,6 @@ class SourceResource(GermanModelResource):
             "note",
         )
         import_id_fields = ("slug",)
-        skip_unchanged = True
-        report_skipped = True
-        clean_model_instances = True
 
 
 class GrowthFieldResource(GermanModelResource):
@@ -66,9 +63,6 @@ class GrowthFieldResource(GermanModelResource):
             "assessment_source",
         )
         import_id_fields = ("slug",)
-        skip_unchanged = True
-        report_skipped = True
-        clean_model_instances = True
 
 
 class KeyFigureResource(GermanModelResource):
@@ -99,9 +93,6 @@ class KeyFigureResource(GermanModelResource):
             "note",
         )
         import_id_fields = ("growth_field", "metric", "reference_date", "source")
-        skip_unchanged = True
-        report_skipped = True
-        clean_model_instances = True
 
     def filter_export(self, queryset, **kwargs):
         return queryset.select_related("growth_field", "source")

@@ -249,6 +249,13 @@ class GermanModelResource(resources.ModelResource):
 
     approximate_flags: dict[str, str] = {}
 
+    class Meta:
+        # Inherited by every resource: unchanged rows write nothing and are reported as
+        # skipped; model validation (constraints, validators) runs before saving.
+        skip_unchanged = True
+        report_skipped = True
+        clean_model_instances = True
+
     WIDGETS_MAP = {
         **resources.ModelResource.WIDGETS_MAP,
         "DecimalField": GermanDecimalWidget,

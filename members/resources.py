@@ -51,9 +51,6 @@ class OrganisationResource(GermanModelResource):
         model = Organisation
         fields = ("leg_id", *Organisation.DATA_FIELDS, "growth_fields", "published")
         import_id_fields = ("leg_id",)
-        skip_unchanged = True
-        report_skipped = True
-        clean_model_instances = True
 
     def filter_export(self, queryset, **kwargs):
         return queryset.prefetch_related("growth_fields")

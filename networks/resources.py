@@ -42,9 +42,6 @@ class NetworkResource(GermanModelResource):
             "profile_source",
         )
         import_id_fields = ("slug",)
-        skip_unchanged = True
-        report_skipped = True
-        clean_model_instances = True
 
 
 class MembershipResource(GermanModelResource):
@@ -63,9 +60,6 @@ class MembershipResource(GermanModelResource):
         model = Membership
         fields = ("organisation", "network", "role", "since", "until")
         import_id_fields = ("organisation", "network")
-        skip_unchanged = True
-        report_skipped = True
-        clean_model_instances = True
 
     def filter_export(self, queryset, **kwargs):
         return queryset.select_related("organisation", "network")
@@ -90,9 +84,6 @@ class DeclaredMemberCountResource(GermanModelResource):
             "note",
         )
         import_id_fields = ("network", "reference_date", "source")
-        skip_unchanged = True
-        report_skipped = True
-        clean_model_instances = True
 
     def filter_export(self, queryset, **kwargs):
         return queryset.select_related("network", "source")

@@ -625,3 +625,31 @@ def test_every_admin_exports_csv_and_xlsx_files(superuser_client, name, file_for
     assert response["Content-Type"].startswith(content_type)
     assert response["Content-Disposition"].startswith("attachment;")
     assert len(response.content) > 0
+
+
+def test_every_resource_skips_unchanged_rows_and_validates_models():
+    """All resources inherit skip_unchanged, report_skipped and clean_model_instances."""
+    from imports.widgets import GermanModelResource
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    found = [r for r in subclasses(GermanModelResource) if r._meta.model is not None]
+    assert {r._meta.model.__name__ for r in found} >= {
+        "Source",
+        "GrowthField",
+        "KeyFigure",
+        "Network",
+        "Membership",
+        "DeclaredMemberCount",
+        "Organisation",
+    }
+    for resource in found:
+        options = resource._meta
+        assert (options.skip_unchanged, options.report_skipped, options.clean_model_instances) == (
+            True,
+            True,
+            True,
+        ), resource.__name__
