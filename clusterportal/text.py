@@ -32,3 +32,12 @@ def normalize_name(value: str) -> str:
         if stripped == text or not stripped:
             return text
         text = stripped
+
+
+def in_language(german: str, english: str) -> str:
+    """The English text on English pages where one is kept, the German one otherwise."""
+    from django.utils.translation import get_language
+
+    if english and (get_language() or "").startswith("en"):
+        return english
+    return german

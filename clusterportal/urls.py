@@ -1,10 +1,14 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemaps_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import cache_page
 
 from clusterportal import views
+from growthfields import views as growthfields_views
+from clusterportal.sitemaps import SITEMAPS
 
 admin.site.site_header = _("Clusterportal Thüringen – Back Office")
 admin.site.site_title = _("Clusterportal Back Office")
@@ -12,10 +16,30 @@ admin.site.index_title = _("Verwaltung der Wachstumsfelder, Netzwerke und Mitgli
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", include("clusterportal.api_urls")),
+    path(
+        "sitemap.xml",
+        cache_page(60 * 60)(sitemaps_views.index),
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        cache_page(60 * 60)(sitemaps_views.sitemap),
+        {"sitemaps": SITEMAPS},
+        name="sitemap_section",
+    ),
 ]
 
 urlpatterns += i18n_patterns(
     path("", views.HomeView.as_view(), name="home"),
+    path(_("wachstumsfelder/"), include("growthfields.urls")),
+    path(_("netzwerke/"), include("networks.urls")),
+    path(_("mitglieder/"), include("members.urls")),
+    path(_("vergleich/"), growthfields_views.CompareView.as_view(), name="compare"),
+    path(_("vergleich/export/"), growthfields_views.CompareExportView.as_view(), name="compare_export"),
+    path(_("impressum/"), views.ImprintView.as_view(), name="imprint"),
+    path(_("datenschutz/"), views.PrivacyView.as_view(), name="privacy"),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

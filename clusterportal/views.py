@@ -15,3 +15,15 @@ class HomeView(TemplateView):
             networks=Network.objects.networks().with_member_counts(),
             **kwargs,
         )
+
+
+class ImprintView(TemplateView):
+    """Impressum: the agency fills in ``templates/pages/imprint.html``."""
+
+    template_name = "pages/imprint.html"
+
+
+class PrivacyView(TemplateView):
+    """Datenschutzerklärung: the agency fills in ``templates/pages/privacy.html``."""
+
+    template_name = "pages/privacy.html"

@@ -1,12 +1,14 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from clusterportal.dates import DatePrecision, format_reference_date
 from clusterportal.fields import StringListField
 from clusterportal.models import AliasBase
+from clusterportal.text import in_language
 
 from .choices import Agency, Category, Metric
 from .querysets import GrowthFieldQuerySet, KeyFigureQuerySet, SourceQuerySet
@@ -169,6 +171,18 @@ class GrowthField(models.Model):
 
     def natural_key(self):
         return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse("growthfields:detail", kwargs={"slug": self.slug})
+
+    @property
+    def display_name(self):
+        """The name in the active language (the German one where no English name is kept)."""
+        return in_language(self.name, self.name_en)
+
+    @property
+    def display_description(self):
+        return in_language(self.description, self.description_en)
 
     def clean(self):
         super().clean()

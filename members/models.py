@@ -1,6 +1,7 @@
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -230,6 +231,9 @@ class Organisation(models.Model):
 
     def natural_key(self):
         return (self.leg_id,)
+
+    def get_absolute_url(self):
+        return reverse("members:detail", kwargs={"pk": self.pk})
 
     @property
     def keyword_list(self):

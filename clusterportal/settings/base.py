@@ -26,10 +26,14 @@ DJANGO_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
+    "django.contrib.postgres",
 ]
 THIRD_PARTY_APPS = [
     "django_filters",
+    "drf_spectacular",
     "import_export",
+    "rest_framework",
     "simple_history",
 ]
 LOCAL_APPS = [
@@ -68,6 +72,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "clusterportal.context_processors.portal",
             ],
         },
     },
@@ -127,4 +132,40 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+}
+
+# Public portal
+PORTAL_PAGE_SIZE = 25
+PORTAL_MAX_PAGE_SIZE = 100
+# The licence the open data (pages' downloads and the API) is published under.
+PORTAL_DATA_LICENSE = {
+    "name": env("PORTAL_DATA_LICENSE_NAME", default="Datenlizenz Deutschland – Namensnennung – Version 2.0"),
+    "id": env("PORTAL_DATA_LICENSE_ID", default="dl-de/by-2-0"),
+    "url": env("PORTAL_DATA_LICENSE_URL", default="https://www.govdata.de/dl-de/by-2-0"),
+    "attribution": env("PORTAL_DATA_ATTRIBUTION", default="Thüringer ClusterManagement (ThCM), LEG Thüringen"),
+}
+# The address the portal is reached at, for canonical links in the sitemap (no trailing slash).
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="")
+
+CACHES = {
+    "default": env.cache("CACHE_URL", default="locmemcache://clusterportal"),
+}
+
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "clusterportal.api.LicensedPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_VERSIONING_CLASS": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Clusterportal Thüringen – Open Data API",
+    "DESCRIPTION": "Wachstumsfelder mit Kennzahlen und Quellen, Netzwerke und Mitglieder. Nur lesend.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
 }

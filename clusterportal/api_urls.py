@@ -1,0 +1,3 @@
+"""The read-only open data API under /api/ (filled in by the API's routers)."""
+
+urlpatterns = []

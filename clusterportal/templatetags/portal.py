@@ -1,0 +1,55 @@
+"""Template helpers shared by the public pages: figures, sortable headers, pagination."""
+
+from django import template
+from django.utils.translation import gettext as _
+
+from clusterportal.formatting import format_amount, format_key_figure
+
+register = template.Library()
+
+SORT_PARAMETER = "sort"
+
+
+@register.filter
+def figure(key_figure):
+    """A key figure as the brochure writes it: "ca. 7,7 Mrd. EUR", "keine Angaben"."""
+    if key_figure is None:
+        return _("keine Angaben")
+    return format_key_figure(key_figure.metric, key_figure.value, key_figure.approximate)
+
+
+@register.simple_tag
+def amount(value, approximate=False, decimals=None):
+    """A number in the page's language, "ca." where estimated, "keine Angaben" where missing."""
+    return format_amount(value, approximate=approximate, decimals=decimals)
+
+
+@register.inclusion_tag("includes/sort_header.html", takes_context=True)
+def sort_header(context, key, label, numeric=False):
+    """A column header that sorts by ``key``; a second click reverses the order.
+
+    The link keeps the active filters and goes back to page 1.
+    """
+    request = context["request"]
+    current = request.GET.get(SORT_PARAMETER, context.get("default_sort", ""))
+    if current == key:
+        direction, next_sort = "ascending", f"-{key}"
+    elif current == f"-{key}":
+        direction, next_sort = "descending", key
+    else:
+        direction, next_sort = "none", f"-{key}" if numeric else key
+    query = request.GET.copy()
+    query[SORT_PARAMETER] = next_sort
+    query.pop("page", None)
+    return {
+        "label": label,
+        "direction": direction,
+        "url": f"?{query.urlencode()}",
+        "numeric": numeric,
+    }
+
+
+@register.simple_tag
+def page_range(page_obj):
+    """Page numbers around the current one, with "…" for the gaps."""
+    return page_obj.paginator.get_elided_page_range(page_obj.number, on_each_side=2, on_ends=1)
