@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_page
 
 from clusterportal import views
-from growthfields import views as growthfields_views
 from clusterportal.sitemaps import SITEMAPS
+from growthfields import views as growthfields_views
 
 admin.site.site_header = _("Clusterportal Thüringen – Back Office")
 admin.site.site_title = _("Clusterportal Back Office")
@@ -37,7 +37,11 @@ urlpatterns += i18n_patterns(
     path(_("netzwerke/"), include("networks.urls")),
     path(_("mitglieder/"), include("members.urls")),
     path(_("vergleich/"), growthfields_views.CompareView.as_view(), name="compare"),
-    path(_("vergleich/export/"), growthfields_views.CompareExportView.as_view(), name="compare_export"),
+    path(
+        _("vergleich/export/"),
+        growthfields_views.CompareExportView.as_view(),
+        name="compare_export",
+    ),
     path(_("impressum/"), views.ImprintView.as_view(), name="imprint"),
     path(_("datenschutz/"), views.PrivacyView.as_view(), name="privacy"),
     path("admin/", admin.site.urls),

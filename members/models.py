@@ -229,11 +229,11 @@ class Organisation(models.Model):
     def __str__(self):
         return self.name
 
-    def natural_key(self):
-        return (self.leg_id,)
-
     def get_absolute_url(self):
         return reverse("members:detail", kwargs={"pk": self.pk})
+
+    def natural_key(self):
+        return (self.leg_id,)
 
     @property
     def keyword_list(self):

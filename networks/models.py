@@ -115,11 +115,11 @@ class Network(models.Model):
     def __str__(self):
         return self.short_name or self.name
 
-    def natural_key(self):
-        return (self.slug,)
-
     def get_absolute_url(self):
         return reverse("networks:detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
 
     @property
     def primary_growth_field(self):

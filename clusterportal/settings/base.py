@@ -119,7 +119,9 @@ IMPORT_EXPORT_FORMATS = [CSV, XLSX]
 # LEG spreadsheet import: limits that refuse a file before it is parsed in full.
 LEG_IMPORT_MAX_BYTES = env.int("LEG_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)  # uploads
 LEG_IMPORT_COMMAND_MAX_BYTES = env.int("LEG_IMPORT_COMMAND_MAX_BYTES", default=200 * 1024 * 1024)
-LEG_IMPORT_MAX_UNCOMPRESSED_BYTES = env.int("LEG_IMPORT_MAX_UNCOMPRESSED_BYTES", default=300 * 1024 * 1024)
+LEG_IMPORT_MAX_UNCOMPRESSED_BYTES = env.int(
+    "LEG_IMPORT_MAX_UNCOMPRESSED_BYTES", default=300 * 1024 * 1024
+)
 LEG_IMPORT_MAX_ROWS = env.int("LEG_IMPORT_MAX_ROWS", default=500_000)
 LEG_IMPORT_MAX_COLUMNS = env.int("LEG_IMPORT_MAX_COLUMNS", default=200)
 # Uploaded files wait here between preview and confirm; never below MEDIA_ROOT (not served).
@@ -139,10 +141,14 @@ PORTAL_PAGE_SIZE = 25
 PORTAL_MAX_PAGE_SIZE = 100
 # The licence the open data (pages' downloads and the API) is published under.
 PORTAL_DATA_LICENSE = {
-    "name": env("PORTAL_DATA_LICENSE_NAME", default="Datenlizenz Deutschland – Namensnennung – Version 2.0"),
+    "name": env(
+        "PORTAL_DATA_LICENSE_NAME", default="Datenlizenz Deutschland – Namensnennung – Version 2.0"
+    ),
     "id": env("PORTAL_DATA_LICENSE_ID", default="dl-de/by-2-0"),
     "url": env("PORTAL_DATA_LICENSE_URL", default="https://www.govdata.de/dl-de/by-2-0"),
-    "attribution": env("PORTAL_DATA_ATTRIBUTION", default="Thüringer ClusterManagement (ThCM), LEG Thüringen"),
+    "attribution": env(
+        "PORTAL_DATA_ATTRIBUTION", default="Thüringer ClusterManagement (ThCM), LEG Thüringen"
+    ),
 }
 # The address the portal is reached at, for canonical links in the sitemap (no trailing slash).
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="")
