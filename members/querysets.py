@@ -1,4 +1,9 @@
-from django.db import models
+from django.contrib.postgres.search import SearchRank, TrigramWordSimilarity
+from django.db import connections, models
+from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
+from django.db.models.functions import Greatest
+
+from . import search as directory_search
 
 
 class OrganisationQuerySet(models.QuerySet):
@@ -7,3 +12,83 @@ class OrganisationQuerySet(models.QuerySet):
 
     def get_by_natural_key(self, leg_id):
         return self.get(leg_id=leg_id)
+
+    def for_directory(self):
+        """Published organisations with what a directory row shows (networks in one query)."""
+        from networks.models import Membership
+
+        return (
+            self.published()
+            .defer("phone", "email", "street", "keywords", "created_at")
+            .prefetch_related(
+                models.Prefetch(
+                    "memberships",
+                    queryset=Membership.objects.current().select_related("network"),
+                    to_attr="current_memberships",
+                )
+            )
+        )
+
+    def in_network(self, network):
+        """Current members of a network."""
+        from networks.models import Membership
+
+        return self.filter(
+            Exists(
+                Membership.objects.current().filter(network=network, organisation=OuterRef("pk"))
+            )
+        )
+
+    def with_employees_between(self, lowest, highest):
+        if lowest is not None:
+            self = self.filter(employees__gte=lowest)
+        if highest is not None:
+            self = self.filter(employees__lte=highest)
+        return self
+
+    def in_wz_division(self, division):
+        """WZ codes of one two-digit division ("26" matches "26", "26.5", "26.51"), as a range
+        so that the B-tree index on wz_code serves it on every database."""
+        following = f"{int(division) + 1:02d}"
+        return self.filter(wz_code__gte=division, wz_code__lt=following)
+
+    def search(self, text):
+        """Organisations whose name, town or keywords match ``text`` (see members/search.py)."""
+        text = directory_search.clean_query(text)
+        if not text:
+            return self
+        if connections[self.db].vendor == "postgresql":
+            return self.annotate(search_document=directory_search.search_vector()).filter(
+                Q(search_document=directory_search.search_query(text))
+                | Q(name__trigram_word_similar=text)
+                | Q(town__trigram_word_similar=text)
+            )
+        found = self.annotate(search_document=directory_search.folded_document())
+        for word in directory_search.fold(text).split():
+            found = found.filter(search_document__contains=word)
+        return found
+
+    def order_by_relevance(self, text):
+        """Best matches first: full-text rank and name similarity on PostgreSQL, name matches
+        before town and keyword matches on SQLite; then by name."""
+        text = directory_search.clean_query(text)
+        if not text:
+            return self
+        if connections[self.db].vendor == "postgresql":
+            relevance = Greatest(
+                SearchRank(directory_search.search_vector(), directory_search.search_query(text)),
+                TrigramWordSimilarity(text, "name"),
+            )
+        else:
+            first_word = directory_search.fold(text).split()[0]
+            relevance = Case(
+                When(
+                    Q(folded_name__startswith=first_word),
+                    then=Value(2),
+                ),
+                When(Q(folded_name__contains=first_word), then=Value(1)),
+                default=Value(0),
+                output_field=models.IntegerField(),
+            )
+            self = self.annotate(folded_name=directory_search.Folded(F("name")))
+        return self.annotate(relevance=relevance).order_by("-relevance", "name", "pk")
