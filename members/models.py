@@ -1,3 +1,4 @@
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -147,6 +148,14 @@ class Organisation(models.Model):
         default=True,
         help_text=_("Nur veröffentlichte Einträge erscheinen im öffentlichen Verzeichnis."),
     )
+    search_vector = SearchVectorField(
+        verbose_name=_("Suchindex"),
+        null=True,
+        editable=False,
+        help_text=_(
+            "Name, Ort und Schlagworte für die Volltextsuche; PostgreSQL pflegt ihn selbst."
+        ),
+    )
     created_at = models.DateTimeField(
         verbose_name=_("angelegt"),
         auto_now_add=True,
@@ -157,7 +166,7 @@ class Organisation(models.Model):
     )
 
     objects = OrganisationQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "search_vector"])
 
     # What the LEG database knows of an organisation, in a fixed order: the fields imports
     # and exports carry besides the LEG-ID and the links.

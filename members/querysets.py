@@ -53,15 +53,20 @@ class OrganisationQuerySet(models.QuerySet):
         return self.filter(wz_code__gte=division, wz_code__lt=following)
 
     def search(self, text):
-        """Organisations whose name, town or keywords match ``text`` (see members/search.py)."""
+        """Organisations whose name, town or keywords match ``text`` (see members/search.py).
+
+        On PostgreSQL this asks the database once whether the words match as written."""
         text = directory_search.clean_query(text)
         if not text:
             return self
         if connections[self.db].vendor == "postgresql":
-            return self.annotate(search_document=directory_search.search_vector()).filter(
-                Q(search_document=directory_search.search_query(text))
-                | Q(name__trigram_word_similar=text)
-                | Q(town__trigram_word_similar=text)
+            found = self.filter(search_vector=directory_search.search_query(text))
+            if found.exists():
+                return found
+            # Nothing under the words as written: a typo or a word cut short ("Jenoptk",
+            # "Elektr"). Names and towns that contain a similar word.
+            return self.filter(
+                Q(name__trigram_word_similar=text) | Q(town__trigram_word_similar=text)
             )
         found = self.annotate(search_document=directory_search.folded_document())
         for word in directory_search.fold(text).split():

@@ -8,9 +8,9 @@ SQLite (the embedded default): every word must occur in name, town or keywords, 
 case-insensitively with umlauts folded ("MÜLLER", "müller" and "Mueller" find "Müller").
 """
 
-from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.contrib.postgres.search import SearchQuery
 from django.db import models
-from django.db.models import Value
+from django.db.models import F, Value
 from django.db.models.functions import Concat
 
 SEARCH_CONFIG = "german"
@@ -31,8 +31,9 @@ def clean_query(text: str | None) -> str:
 
 
 def search_vector():
-    """The document searched on PostgreSQL; the GIN index is built on this very expression."""
-    return SearchVector("name", "town", "keywords", config=SEARCH_CONFIG)
+    """The document searched on PostgreSQL: the column a trigger keeps current (migration
+    members 0002), indexed with GIN."""
+    return F("search_vector")
 
 
 def search_query(text: str):
