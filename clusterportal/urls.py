@@ -5,6 +5,7 @@ from django.contrib.sitemaps import views as sitemaps_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_page
+from django.views.generic import TemplateView
 
 from clusterportal import views
 from clusterportal.sitemaps import SITEMAPS
@@ -17,6 +18,11 @@ admin.site.index_title = _("Verwaltung der Wachstumsfelder, Netzwerke und Mitgli
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("clusterportal.api_urls")),
+    path(
+        "robots.txt",
+        TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
+        name="robots",
+    ),
     path(
         "sitemap.xml",
         cache_page(60 * 60)(sitemaps_views.index),

@@ -17,6 +17,7 @@ from pathlib import Path
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
+from clusterportal import cache as portal_cache
 from growthfields.models import GrowthField
 from members.models import Organisation
 from networks.choices import MembershipRole
@@ -285,8 +286,12 @@ def _history_rows(model, layout, rows, *, history_type, user, reason, now):
 
 @transaction.atomic
 def leg_import_apply(plan: ImportPlan, *, user=None) -> None:
-    """Write a plan: set-based, in one transaction, with history entries written in bulk."""
+    """Write a plan: set-based, in one transaction, with history entries written in bulk.
+
+    Bulk writes send no model signals, so the pages' cached figures and counts are made stale
+    here (again when the transaction commits)."""
     now = timezone.now()
+    portal_cache.invalidate()
     reason = f"LEG-Import {plan.file_name}"[:100]
     if connection.vendor == "postgresql":
         # The transaction stays atomic; only the wait for the WAL flush at commit is skipped.

@@ -1,0 +1,62 @@
+"""A versioned cache for the pages built from all figures at once (the comparison, the overviews).
+
+Every entry's key carries a version number kept in the cache itself; ``invalidate()`` bumps the
+version, so every entry built before becomes unreachable at once (and expires on its own).
+Entries are per language: their texts (labels, dates, notices) are translated when built.
+The receivers in ``clusterportal.signals`` call ``invalidate()`` whenever the data changes;
+bulk writes that send no signals (the LEG import) call it themselves.
+"""
+
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.core.cache import cache
+from django.db import transaction
+from django.utils.translation import get_language
+
+VERSION_KEY = "clusterportal:figures:version"
+TIMEOUT = 60 * 60 * 24
+
+T = TypeVar("T")
+
+
+def current_version() -> int:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        # A fresh number, never an old one: entries of an evicted version stay unreachable.
+        version = time.time_ns()
+        cache.add(VERSION_KEY, version, timeout=None)
+        version = cache.get(VERSION_KEY, version)
+    return version
+
+
+def make_key(key: str) -> str:
+    return f"clusterportal:figures:{key}:{get_language() or '-'}:{current_version()}"
+
+
+def cached(key: str, builder: Callable[[], T]) -> T:
+    """The entry ``key`` in the active language, built by ``builder()`` if missing or stale."""
+    full_key = make_key(key)
+    value = cache.get(full_key)
+    if value is None:
+        value = builder()
+        cache.set(full_key, value, timeout=TIMEOUT)
+    return value
+
+
+def _bump() -> None:
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.set(VERSION_KEY, time.time_ns(), timeout=None)
+
+
+def invalidate() -> None:
+    """Make every cached entry stale, now and again when the running transaction commits.
+
+    Bumping now lets the writing request see its change; bumping on commit discards an entry
+    another request may have built from the old data in between.
+    """
+    _bump()
+    transaction.on_commit(_bump)

@@ -1,0 +1,48 @@
+"""Signal receivers: a change to any figure, field, network or member makes the cache stale."""
+
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from clusterportal.cache import invalidate
+from growthfields.models import GrowthField, KeyFigure, Source
+from members.models import Organisation
+from networks.models import DeclaredMemberCount, Membership, Network, NetworkGrowthField
+
+WATCHED_MODELS = (
+    KeyFigure,
+    Source,
+    GrowthField,
+    Network,
+    NetworkGrowthField,
+    DeclaredMemberCount,
+    Membership,
+    Organisation,
+)
+
+WATCHED_RELATIONS = (
+    Organisation.growth_fields.through,
+    Network.members.through,
+    Network.growth_fields.through,
+    Network.member_networks.through,
+)
+
+
+def data_changed(sender, **kwargs):
+    invalidate()
+
+
+def relation_changed(sender, action, **kwargs):
+    if action in {"post_add", "post_remove", "post_clear"}:
+        invalidate()
+
+
+def connect() -> None:
+    for model in WATCHED_MODELS:
+        uid = f"clusterportal.cache:{model._meta.label}"
+        post_save.connect(data_changed, sender=model, dispatch_uid=f"{uid}:save")
+        post_delete.connect(data_changed, sender=model, dispatch_uid=f"{uid}:delete")
+    for through in WATCHED_RELATIONS:
+        m2m_changed.connect(
+            relation_changed,
+            sender=through,
+            dispatch_uid=f"clusterportal.cache:{through._meta.label}:m2m",
+        )
