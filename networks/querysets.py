@@ -1,6 +1,6 @@
 from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Lower
 
 from clusterportal.models import build_name_index
 
@@ -23,6 +23,69 @@ class NetworkQuerySet(models.QuerySet):
             memberships = memberships.filter(organisation__published=True)
         counted = memberships.order_by().values("network").annotate(n=Count("pk")).values("n")
         return self.annotate(member_count=Coalesce(Subquery(counted), 0))
+
+    def with_latest_declared_total(self):
+        """Annotate ``declared_total``: the total of the latest declared member count (or None)."""
+        from networks.models import DeclaredMemberCount
+
+        latest = DeclaredMemberCount.objects.filter(network=OuterRef("pk")).order_by(
+            "-reference_date", "-pk"
+        )
+        return self.annotate(declared_total=Subquery(latest.values("total")[:1]))
+
+    def for_public_list(self):
+        """What the public list shows, in a fixed number of queries: counted and declared members
+        (``declared_counts_latest_first``), growth fields, an alliance's networks and a network's
+        alliances."""
+        from networks.models import DeclaredMemberCount, NetworkGrowthField
+
+        return (
+            self.with_member_counts()
+            .with_latest_declared_total()
+            .prefetch_related(
+                models.Prefetch(
+                    "declared_counts",
+                    queryset=DeclaredMemberCount.objects.order_by("-reference_date", "-pk"),
+                    to_attr="declared_counts_latest_first",
+                ),
+                models.Prefetch(
+                    "growth_field_links",
+                    queryset=NetworkGrowthField.objects.select_related("growth_field"),
+                ),
+                models.Prefetch(
+                    "member_networks", queryset=self.model.objects.order_by(Lower("name"))
+                ),
+                models.Prefetch("alliances", queryset=self.model.objects.order_by(Lower("name"))),
+            )
+        )
+
+    def for_public_detail(self):
+        """What a network's page shows besides its members: profile source, the declared counts
+        over time with their sources, growth fields, an alliance's networks (with their counted
+        members) and a network's alliances."""
+        from networks.models import DeclaredMemberCount, NetworkGrowthField
+
+        return (
+            self.with_member_counts()
+            .select_related("profile_source")
+            .prefetch_related(
+                models.Prefetch(
+                    "declared_counts",
+                    queryset=DeclaredMemberCount.objects.select_related("source").order_by(
+                        "reference_date", "pk"
+                    ),
+                ),
+                models.Prefetch(
+                    "growth_field_links",
+                    queryset=NetworkGrowthField.objects.select_related("growth_field"),
+                ),
+                models.Prefetch(
+                    "member_networks",
+                    queryset=self.model.objects.with_member_counts().order_by(Lower("name")),
+                ),
+                models.Prefetch("alliances", queryset=self.model.objects.order_by(Lower("name"))),
+            )
+        )
 
     def name_index(self):
         """Normalised name, short name or alias -> network id, for spreadsheet spellings."""

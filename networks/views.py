@@ -1,17 +1,82 @@
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import F
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 
+from members.filtersets import OrganisationFilterSet
+from members.models import Organisation
+
+from .choices import NetworkKind
 from .models import Network
+
+PAGE_SIZES = (25, 50, 100)
 
 
 class NetworkListView(ListView):
     """The networks and alliances with a short profile and member counts."""
 
-    queryset = Network.objects.with_member_counts()
     template_name = "networks/network_list.html"
+    context_object_name = "all_networks"
+    # ``?sort=`` value -> (label, ordering); the first is the default.
+    orderings = {
+        "name": (_("Name"), (Lower("name"), "pk")),
+        "members": (_("Mitglieder im Portal"), ("-member_count", Lower("name"), "pk")),
+        "declared": (
+            _("angegebene Mitglieder"),
+            (F("declared_total").desc(nulls_last=True), Lower("name"), "pk"),
+        ),
+    }
+
+    def get_sort(self):
+        sort = self.request.GET.get("sort", "")
+        return sort if sort in self.orderings else next(iter(self.orderings))
+
+    def get_queryset(self):
+        # Built per request: "current" memberships are those that have not ended today.
+        return Network.objects.for_public_list().order_by(*self.orderings[self.get_sort()][1])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        everything = context["all_networks"]
+        context["networks"] = [n for n in everything if n.kind == NetworkKind.NETWORK]
+        context["alliances"] = [n for n in everything if n.kind == NetworkKind.ALLIANCE]
+        context["sort"] = self.get_sort()
+        context["sort_options"] = [(key, label) for key, (label, _o) in self.orderings.items()]
+        return context
 
 
 class NetworkDetailView(DetailView):
-    """One network: profile, declared and counted members, its members."""
+    """One network: profile, declared and counted members, its members (filtered, paginated)."""
 
-    queryset = Network.objects.with_member_counts()
     template_name = "networks/network_detail.html"
+    filterset_class = OrganisationFilterSet
+
+    def get_queryset(self):
+        return Network.objects.for_public_detail()
+
+    def get_page_size(self):
+        try:
+            size = int(self.request.GET.get("page_size", ""))
+        except ValueError:
+            return settings.PORTAL_PAGE_SIZE
+        return size if size in PAGE_SIZES else settings.PORTAL_PAGE_SIZE
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        members = Organisation.objects.for_directory().in_network(self.object)
+        filterset = self.filterset_class(self.request.GET, queryset=members, request=self.request)
+        paginator = Paginator(filterset.qs, self.get_page_size())
+        page_obj = paginator.get_page(self.request.GET.get("page"))
+        context.update(
+            filterset=filterset,
+            active_filters=filterset.active_filters(),
+            paginator=paginator,
+            page_obj=page_obj,
+            members=page_obj.object_list,
+            page_size=paginator.per_page,
+            page_sizes=PAGE_SIZES,
+            default_sort="" if self.request.GET.get("q") else "name",
+        )
+        return context

@@ -1,0 +1,33 @@
+from django.db.models import Prefetch
+from rest_framework.viewsets import ReadOnlyModelViewSet
+
+from clusterportal.api import LicenseLinkMixin
+from networks.models import DeclaredMemberCount, Network, NetworkGrowthField
+
+from .serializers import NetworkSerializer
+
+
+class NetworkViewSet(LicenseLinkMixin, ReadOnlyModelViewSet):
+    """Networks and alliances with their growth fields and their members counted in the portal."""
+
+    queryset = (
+        Network.objects.with_member_counts()
+        .select_related("profile_source")
+        .prefetch_related(
+            Prefetch(
+                "growth_field_links",
+                queryset=NetworkGrowthField.objects.select_related("growth_field"),
+            ),
+            Prefetch("member_networks", queryset=Network.objects.only("pk", "slug")),
+            Prefetch("alliances", queryset=Network.objects.only("pk", "slug")),
+            Prefetch(
+                "declared_counts",
+                queryset=DeclaredMemberCount.objects.select_related("source").order_by(
+                    "reference_date"
+                ),
+            ),
+        )
+    )
+    serializer_class = NetworkSerializer
+    lookup_field = "slug"
+    filter_backends = []

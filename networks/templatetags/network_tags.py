@@ -1,0 +1,72 @@
+"""Template helpers of the network pages: a profile's opening sentences, filter chip links."""
+
+import re
+
+from django import template
+
+register = template.Library()
+
+# A sentence ends at ".", "!" or "?" followed by a space and a capital letter or an opening quote.
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÄÖÜ„\"(])")
+# Tokens whose full stop does not end a sentence: "e.V.", "z. B.", "10. Juni", "ca.", "Dr.".
+_NO_SENTENCE_END = re.compile(
+    r"(?:^|\s|\.)(?:\w|\d+|ca|bzw|usw|vgl|inkl|Dr|Prof|Nr|St|Str|Mio|Mrd)\.$", re.IGNORECASE
+)
+
+
+def split_sentences(text: str) -> list[str]:
+    """The sentences of a text, not split after abbreviations or ordinal numbers.
+
+    >>> split_sentences("Gegründet am 10. Juni 2011 vom OptoNet e.V. Zweiter Satz.")
+    ['Gegründet am 10. Juni 2011 vom OptoNet e.V. Zweiter Satz.']
+    >>> split_sentences("Erster Satz (TRIA). Zweiter Satz.")
+    ['Erster Satz (TRIA).', 'Zweiter Satz.']
+    """
+    sentences, start = [], 0
+    text = " ".join((text or "").split())
+    for match in _SENTENCE_END.finditer(text):
+        candidate = text[start : match.start()]
+        if _NO_SENTENCE_END.search(candidate):
+            continue
+        sentences.append(candidate)
+        start = match.end()
+    if text[start:]:
+        sentences.append(text[start:])
+    return sentences
+
+
+@register.filter
+def first_sentences(text, length=220):
+    """As many of the first sentences as fit in ``length`` characters; the first one shortened at
+    a word boundary ("…") where it alone is longer. Plain text: the template escapes it."""
+    length = int(length)
+    chosen = []
+    for sentence in split_sentences(text):
+        if len(" ".join([*chosen, sentence])) > length:
+            break
+        chosen.append(sentence)
+    if chosen:
+        return " ".join(chosen)
+    text = " ".join((text or "").split())
+    if not text:
+        return ""
+    shortened = text[: length - 1].rsplit(" ", 1)[0]
+    return f"{shortened.rstrip(' ,;:–-')}…"
+
+
+@register.simple_tag(takes_context=True)
+def url_without(context, name):
+    """This page's query without the parameter ``name`` (and back to page 1), for a filter chip's
+    "remove" link."""
+    query = context["request"].GET.copy()
+    query.pop(name, None)
+    query.pop("page", None)
+    encoded = query.urlencode()
+    return f"?{encoded}" if encoded else context["request"].path
+
+
+@register.filter
+def display_url(url):
+    """A web address as people write it: "optonet-jena.de" for "https://www.optonet-jena.de/"."""
+    text = re.sub(r"^https?://(www\.)?", "", url or "", flags=re.IGNORECASE)
+    return text.rstrip("/")
