@@ -1,17 +1,14 @@
-from django.conf import settings
-from django.core.paginator import Paginator
 from django.db.models import F
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 
+from clusterportal.pagination import PAGE_SIZES, CachedCountPaginator, page_size_from
 from members.filtersets import OrganisationFilterSet
 from members.models import Organisation
 
 from .choices import NetworkKind
 from .models import Network
-
-PAGE_SIZES = (25, 50, 100)
 
 
 class NetworkListView(ListView):
@@ -56,18 +53,11 @@ class NetworkDetailView(DetailView):
     def get_queryset(self):
         return Network.objects.for_public_detail()
 
-    def get_page_size(self):
-        try:
-            size = int(self.request.GET.get("page_size", ""))
-        except ValueError:
-            return settings.PORTAL_PAGE_SIZE
-        return size if size in PAGE_SIZES else settings.PORTAL_PAGE_SIZE
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         members = Organisation.objects.for_directory().in_network(self.object)
         filterset = self.filterset_class(self.request.GET, queryset=members, request=self.request)
-        paginator = Paginator(filterset.qs, self.get_page_size())
+        paginator = CachedCountPaginator(filterset.qs, page_size_from(self.request))
         page_obj = paginator.get_page(self.request.GET.get("page"))
         context.update(
             filterset=filterset,

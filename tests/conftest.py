@@ -10,6 +10,17 @@ def default_language():
     translation.activate(settings.LANGUAGE_CODE)
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Cached pages and counts are built from one test's data; the next test starts afresh
+    (a rolled-back transaction does not reach the cache)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def superuser_client(client, django_user_model):
     """A client logged in as a back-office superuser."""

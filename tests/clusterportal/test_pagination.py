@@ -10,15 +10,6 @@ from tests.factories import OrganisationFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def empty_cache():
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def test_count_is_counted_once_then_remembered(django_assert_num_queries):
     OrganisationFactory.create_batch(3)
     queryset = Organisation.objects.order_by("pk")
