@@ -1,8 +1,31 @@
-"""Shared pieces of the open data API: pagination that names the data licence."""
+"""Shared pieces of the open data API: every response names the licence the data is published
+under (a ``Link: <…>; rel="license"`` header on each response, a ``license`` key in every list
+and in the API root).
+
+This module is the DRF setting ``DEFAULT_PAGINATION_CLASS``, which DRF imports while it defines
+its generic views: it must not import ``rest_framework.generics``, ``viewsets`` or ``routers``
+(nor drf-spectacular's views), or the import goes round in a circle. Views live in the apps'
+``api/views.py`` and the API root in ``clusterportal/api_urls.py``.
+"""
 
 from django.conf import settings
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
+
+LICENSE_SCHEMA = {
+    "type": "object",
+    "description": "Die Lizenz, unter der die Daten veröffentlicht sind.",
+    "properties": {
+        "name": {"type": "string", "example": "Datenlizenz Deutschland – Namensnennung – 2.0"},
+        "id": {"type": "string", "example": "dl-de/by-2-0"},
+        "url": {"type": "string", "format": "uri"},
+        "attribution": {"type": "string"},
+    },
+    "required": ["name", "id", "url", "attribution"],
+}
 
 
 class LicensedPagination(PageNumberPagination):
@@ -21,3 +44,36 @@ class LicensedPagination(PageNumberPagination):
                 "results": data,
             }
         )
+
+    def get_paginated_response_schema(self, schema):
+        paginated = super().get_paginated_response_schema(schema)
+        paginated["properties"] = {"license": LICENSE_SCHEMA, **paginated["properties"]}
+        paginated["required"] = ["license", *paginated["required"]]
+        return paginated
+
+
+def license_link():
+    """The value of the ``Link`` header that points to the data licence."""
+    return f'<{settings.PORTAL_DATA_LICENSE["url"]}>; rel="license"'
+
+
+class LicenseLinkMixin:
+    """Adds ``Link: <licence>; rel="license"`` to every response of an API view, errors included."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        existing = response.get("Link")
+        response["Link"] = f"{existing}, {license_link()}" if existing else license_link()
+        return response
+
+
+@extend_schema_field(OpenApiTypes.URI)
+class PublicPageField(serializers.Field):
+    """The absolute address of an object's public page (``get_absolute_url``)."""
+
+    def __init__(self, **kwargs):
+        kwargs.update(source="*", read_only=True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return self.context["request"].build_absolute_uri(value.get_absolute_url())

@@ -1,0 +1,8 @@
+from rest_framework.routers import SimpleRouter
+
+from . import views
+
+router = SimpleRouter()
+router.register("growth-fields", views.GrowthFieldViewSet, basename="growthfield")
+
+urlpatterns = router.urls

@@ -1,0 +1,19 @@
+from django.db.models import Prefetch
+from rest_framework.viewsets import ReadOnlyModelViewSet
+
+from clusterportal.api import LicenseLinkMixin
+from growthfields.models import GrowthField, KeyFigure
+
+from .serializers import GrowthFieldSerializer
+
+
+class GrowthFieldViewSet(LicenseLinkMixin, ReadOnlyModelViewSet):
+    """Growth fields and their parts, each with its sourced key-figure series (oldest first)."""
+
+    queryset = GrowthField.objects.select_related("parent", "assessment_source").prefetch_related(
+        Prefetch("parts", queryset=GrowthField.objects.only("pk", "parent", "slug")),
+        Prefetch("key_figures", queryset=KeyFigure.objects.series()),
+    )
+    serializer_class = GrowthFieldSerializer
+    lookup_field = "slug"
+    filter_backends = []

@@ -1,0 +1,54 @@
+from django.db.models import Prefetch
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework.viewsets import ReadOnlyModelViewSet
+
+from clusterportal.api import LicenseLinkMixin
+from growthfields.models import GrowthField
+from members.choices import WZ_DIVISIONS
+from members.models import Organisation
+
+from .filtersets import OrganisationFilterSet
+from .serializers import COLUMNS, OrganisationSerializer
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "wz",
+                str,
+                enum=list(WZ_DIVISIONS),
+                description="Branche: Abteilung der WZ 2008 (zweistellig, z. B. 26).",
+            ),
+            OpenApiParameter(
+                "growth_field",
+                str,
+                description="Wachstumsfeld (Kürzel, z. B. automobil).",
+            ),
+            OpenApiParameter(
+                "network",
+                str,
+                description="Netzwerk (Kürzel): seine aktuellen Mitglieder.",
+            ),
+        ],
+    ),
+)
+class OrganisationViewSet(LicenseLinkMixin, ReadOnlyModelViewSet):
+    """Published organisations, filtered with the member directory's parameters.
+
+    Unpublished organisations never appear, not even by id. Phone numbers and e-mail addresses
+    are not part of the open data.
+    """
+
+    # The directory's rows (published, current memberships with their networks), loading only
+    # the columns the API shows: never phone or e-mail, nor the search index.
+    queryset = (
+        Organisation.objects.for_directory()
+        .defer(None)
+        .only(*COLUMNS)
+        .prefetch_related(
+            Prefetch("growth_fields", queryset=GrowthField.objects.only("pk", "slug")),
+        )
+    )
+    serializer_class = OrganisationSerializer
+    filterset_class = OrganisationFilterSet
