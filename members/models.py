@@ -198,11 +198,23 @@ class Organisation(models.Model):
         ordering = ["name", "pk"]
         indexes = [
             # Every index costs each import row; these serve the directory's filters and sorts.
-            models.Index(fields=["name"], name="organisation_name"),
             models.Index(fields=["district", "name"], name="organisation_district_name"),
             models.Index(fields=["kind", "name"], name="organisation_kind_name"),
             models.Index(fields=["employees"], name="organisation_employees"),
             models.Index(fields=["wz_code"], name="organisation_wz_code"),
+            # Joins from memberships and growth fields to published organisations (counts,
+            # filters) read this small index instead of the table.
+            models.Index(
+                fields=["id"],
+                condition=Q(published=True),
+                name="organisation_published_id",
+            ),
+            # The directory's default order, read without touching the table.
+            models.Index(
+                fields=["name", "id"],
+                condition=Q(published=True),
+                name="organisation_published_name",
+            ),
         ]
         constraints = [
             # A constraint, not unique=True: that would add a second (LIKE) index to the table

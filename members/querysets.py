@@ -19,7 +19,7 @@ class OrganisationQuerySet(models.QuerySet):
 
         return (
             self.published()
-            .defer("phone", "email", "street", "keywords", "created_at")
+            .defer("phone", "email", "street", "keywords", "created_at", "search_vector")
             .prefetch_related(
                 models.Prefetch(
                     "memberships",

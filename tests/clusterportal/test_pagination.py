@@ -66,3 +66,28 @@ def test_the_leg_import_makes_counts_stale(tmp_path):
 )
 def test_page_size_only_from_the_offered_sizes(query, expected):
     assert page_size_from(RequestFactory().get(f"/?{query}")) == expected
+
+
+def test_pages_keep_the_order_and_do_not_overlap():
+    """Page 2 continues where page 1 ended, in the list's order, each row once."""
+    for name in ["Delta", "Alpha", "Echo", "Charlie", "Bravo"]:
+        OrganisationFactory(name=name)
+    queryset = Organisation.objects.order_by("name", "pk")
+    paginator = CachedCountPaginator(queryset, 2)
+    names = [org.name for number in (1, 2, 3) for org in paginator.page(number)]
+    assert names == ["Alpha", "Bravo", "Charlie", "Delta", "Echo"]
+
+
+def test_a_page_keeps_prefetches_and_annotations(django_assert_num_queries):
+    """Rows of a page come from the list's own queryset: annotations and prefetches hold."""
+    from django.db.models import Value
+
+    OrganisationFactory.create_batch(3)
+    queryset = Organisation.objects.for_directory().annotate(marker=Value(7)).order_by("name", "pk")
+    paginator = CachedCountPaginator(queryset, 2)
+    paginator.count  # noqa: B018 - counted before the measured part
+    with django_assert_num_queries(3):  # keys, rows, memberships
+        page = paginator.page(1)
+        rows = list(page)
+    assert [row.marker for row in rows] == [7, 7]
+    assert all(row.current_memberships == [] for row in rows)
