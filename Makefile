@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run test lint check bench clean
+.PHONY: setup run test lint check bench bench-pages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,8 +39,13 @@ check: $(STAMP)
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
+## bench: LEG import speed against the COPY floor (PostgreSQL and SQLite)
 bench: setup
 	$(BIN)/python bench/run.py
+
+## bench-pages: server time and queries of the public pages with 100k organisations (PostgreSQL)
+bench-pages: setup
+	$(BIN)/python bench/pages.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
