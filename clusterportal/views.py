@@ -1,18 +1,20 @@
 from django.views.generic import TemplateView
 
-from growthfields.models import GrowthField
-from networks.models import Network
+from growthfields.selectors import comparison_table
+from networks.selectors import networks_in_brochure_order
 
 
 class HomeView(TemplateView):
-    """Start page: the growth fields and networks at a glance."""
+    """Start page: the growth fields and networks at a glance, entry points to the rest."""
 
     template_name = "home.html"
 
     def get_context_data(self, **kwargs):
+        table = comparison_table()
         return super().get_context_data(
-            growth_fields=GrowthField.objects.top_level(),
-            networks=Network.objects.networks().with_member_counts(),
+            rows=table.rows,
+            footnotes=table.overview_footnotes,
+            networks=networks_in_brochure_order(),
             **kwargs,
         )
 

@@ -1,20 +1,55 @@
-from django.views.generic import DetailView, ListView, TemplateView, View
+import csv
 
+from django.conf import settings
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView, TemplateView, View
+
+from clusterportal.cache import cached
+from networks import selectors as network_selectors
+
+from . import selectors
+from .choices import Metric
 from .models import GrowthField
 
+CHART_METRIC_PARAMETER = "metric"
 
-class GrowthFieldListView(ListView):
-    """The growth fields, grouped by category."""
 
-    queryset = GrowthField.objects.top_level()
+class GrowthFieldListView(TemplateView):
+    """The growth fields, grouped by category, each with its short figures and its parts."""
+
     template_name = "growthfields/growthfield_list.html"
+
+    def get_context_data(self, **kwargs):
+        table = selectors.comparison_table()
+        return super().get_context_data(
+            categories=table.by_category(),
+            footnotes=table.overview_footnotes,
+            **kwargs,
+        )
 
 
 class GrowthFieldDetailView(DetailView):
     """One growth field with its sourced key figures, networks and organisations."""
 
-    queryset = GrowthField.objects.all()
+    queryset = GrowthField.objects.select_related("parent", "assessment_source")
     template_name = "growthfields/growthfield_detail.html"
+    context_object_name = "growth_field"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            **selectors.growth_field_detail(self.object),
+            **kwargs,
+        )
+
+
+def _network_figures():
+    networks = list(network_selectors.networks_in_brochure_order())
+    return {
+        "member_counts": network_selectors.declared_vs_counted(networks),
+        "overlap": network_selectors.overlap_matrix(networks),
+    }
 
 
 class CompareView(TemplateView):
@@ -22,6 +57,92 @@ class CompareView(TemplateView):
 
     template_name = "growthfields/compare.html"
 
+    def get_context_data(self, **kwargs):
+        table = selectors.comparison_table()
+        sort = self.request.GET.get("sort", "")
+        chart_metric = self.request.GET.get(CHART_METRIC_PARAMETER, "")
+        if chart_metric not in selectors.chart_keys():
+            chart_metric = Metric.COMPANIES
+        return super().get_context_data(
+            table=table,
+            rows=selectors.sort_rows(table.rows, sort),
+            sort=sort,
+            default_sort="",
+            metric_columns=[(key, Metric(key).label) for key in Metric.values],
+            derived_columns=list(selectors.DERIVED_LABELS.items()),
+            chart_metric=chart_metric,
+            chart_label=selectors.column_label(chart_metric),
+            chart_choices=[(key, selectors.column_label(key)) for key in selectors.chart_keys()],
+            chart_rows=selectors.chart_rows(table, chart_metric),
+            **cached("comparison-networks", _network_figures),
+            **kwargs,
+        )
+
+
+CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_text(value):
+    """A text cell that a spreadsheet will not run as a formula."""
+    text = "" if value is None else str(value)
+    return f"'{text}" if text.startswith(CSV_FORMULA_START) else text
+
+
+def csv_number(value):
+    """A number as German spreadsheets read it: decimal comma, no grouping, "" for none."""
+    if value is None:
+        return ""
+    return format(value.normalize(), "f").replace(".", ",")
+
 
 class CompareExportView(View):
-    """The comparison table as CSV."""
+    """The comparison table as CSV for German spreadsheets: UTF-8 with BOM, ";" between cells,
+    one row per growth field, and the data licence at the end."""
+
+    def get(self, request, *args, **kwargs):
+        table = selectors.comparison_table()
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="kennzahlen-wachstumsfelder.csv"'
+        response.write("\ufeff")
+        writer = csv.writer(response, delimiter=";", lineterminator="\r\n")
+        header = [_("Wachstumsfeld"), _("Teil von")]
+        for key in Metric.values:
+            label = str(Metric(key).label)
+            header += [
+                label,
+                _("%(label)s: ca.") % {"label": label},
+                _("%(label)s: Stichtag") % {"label": label},
+                _("%(label)s: Abgrenzung") % {"label": label},
+                _("%(label)s: Quelle") % {"label": label},
+            ]
+        writer.writerow(csv_text(cell) for cell in header)
+        for row, parent in table.rows_with_parent():
+            line = [
+                csv_text(row.field.display_name),
+                csv_text(parent.field.display_name if parent else ""),
+            ]
+            for key in Metric.values:
+                cell = row.cells[key]
+                figure = cell.figure
+                line += [
+                    csv_number(cell.value),
+                    _("ca.") if cell.approximate else "",
+                    figure.reference_date.isoformat() if figure else "",
+                    csv_text(cell.scope_note),
+                    csv_text(str(figure.source) if figure else ""),
+                ]
+            writer.writerow(line)
+        license = settings.PORTAL_DATA_LICENSE
+        writer.writerow([])
+        writer.writerow(
+            [csv_text(_("Lizenz")), csv_text(license["name"]), csv_text(license.get("url", ""))]
+        )
+        writer.writerow([csv_text(_("Namensnennung")), csv_text(license.get("attribution", ""))])
+        writer.writerow(
+            [
+                csv_text(_("Erstellt")),
+                timezone.localdate().isoformat(),
+                csv_text(request.build_absolute_uri()),
+            ]
+        )
+        return response
