@@ -1,5 +1,6 @@
 from django.views.generic import TemplateView
 
+from clusterportal.cache import cached
 from growthfields.selectors import comparison_table
 from networks.selectors import networks_in_brochure_order
 
@@ -14,7 +15,7 @@ class HomeView(TemplateView):
         return super().get_context_data(
             rows=table.rows,
             footnotes=table.overview_footnotes,
-            networks=networks_in_brochure_order(),
+            networks=cached("home-networks", lambda: list(networks_in_brochure_order())),
             **kwargs,
         )
 

@@ -3,6 +3,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 
+from clusterportal.cache import cached
 from clusterportal.pagination import PAGE_SIZES, CachedCountPaginator, page_size_from
 from members.filtersets import OrganisationFilterSet
 from members.models import Organisation
@@ -36,7 +37,10 @@ class NetworkListView(ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        everything = context["all_networks"]
+        # Counting every network's members reads all memberships: kept until the data changes.
+        everything = cached(
+            f"network-list:{self.get_sort()}", lambda: list(context["all_networks"])
+        )
         context["networks"] = [n for n in everything if n.kind == NetworkKind.NETWORK]
         context["alliances"] = [n for n in everything if n.kind == NetworkKind.ALLIANCE]
         context["sort"] = self.get_sort()
