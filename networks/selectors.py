@@ -4,6 +4,7 @@ next to the members counted in the portal, and how many organisations networks s
 from dataclasses import dataclass
 
 from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from .models import DeclaredMemberCount, Membership, Network, NetworkGrowthField
@@ -46,7 +47,7 @@ def networks_in_brochure_order():
         Network.objects.networks()
         .with_member_counts()
         .annotate(primary_field_order=Subquery(primary_order))
-        .order_by(F("primary_field_order").asc(nulls_last=True), "name")
+        .order_by(F("primary_field_order").asc(nulls_last=True), Lower("name"))
     )
 
 
