@@ -1,6 +1,6 @@
 """Searching the member directory by name, town and keywords.
 
-PostgreSQL: full-text search with German stemming ("Optik" finds "optischen"), plus trigram
+PostgreSQL: full-text search with German stemming ("optisch" finds "optischen"), plus trigram
 word similarity on name and town for typos ("Jenoptk"); both are served by GIN indexes
 (migration members 0002), so no search scans the table.
 

@@ -1,21 +1,146 @@
+from django.conf import settings
+from django.core.paginator import EmptyPage, PageNotAnInteger
+from django.db.models import Prefetch
+from django.http import HttpResponseBadRequest
+from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, View
 
+from growthfields.models import GrowthField
+
+from . import exports
+from .choices import WZ_DIVISIONS
+from .filtersets import OrganisationFilterSet
 from .models import Organisation
+
+PAGE_SIZES = (25, 50, 100)
+# Parameters of the page itself, not filters: dropped from chip, reset and export links.
+PAGE_PARAMETERS = ("page", "page_size", "format")
+KEPT_ON_RESET = ("sort", "page_size")
+
+
+def public_records():
+    """Published organisations with every field the public may see (contact data left out),
+    their growth fields and current networks prefetched: a detail page or an export row."""
+    return (
+        Organisation.objects.for_directory()
+        .defer(None)
+        .defer("phone", "email", "created_at", "updated_at")
+        .prefetch_related(
+            Prefetch(
+                "growth_fields",
+                queryset=GrowthField.objects.only("name", "name_en", "slug").order_by(
+                    "sort_order", "name"
+                ),
+                to_attr="growth_field_list",
+            )
+        )
+    )
+
+
+def url_without(request, *names):
+    """This page's address with its query but without the given parameters."""
+    query = request.GET.copy()
+    for name in names:
+        query.pop(name, None)
+    return f"{request.path}?{query.urlencode()}" if query else request.path
 
 
 class OrganisationListView(ListView):
-    """The member directory: search, filters, sorting, pagination."""
+    """The member directory: search, filters, sorting, pagination.
 
-    queryset = Organisation.objects.published()
+    Invalid filter values are shown as errors beside the form and ignored; the valid ones
+    still apply. A page number past the end shows the last page, one that is not a number
+    the first. The page runs the same number of queries whatever the page size.
+    """
+
     template_name = "members/organisation_list.html"
+    context_object_name = "organisations"
+
+    def get_queryset(self):
+        self.filterset = OrganisationFilterSet(
+            self.request.GET, queryset=Organisation.objects.for_directory(), request=self.request
+        )
+        return self.filterset.qs
+
+    def get_paginate_by(self, queryset):
+        try:
+            size = int(self.request.GET.get("page_size", ""))
+        except ValueError:
+            size = None
+        return size if size in PAGE_SIZES else settings.PORTAL_PAGE_SIZE
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = self.get_paginator(queryset, page_size)
+        number = self.request.GET.get("page") or 1
+        try:
+            page = paginator.page(number)
+        except PageNotAnInteger:
+            page = paginator.page(1)
+        except EmptyPage:
+            page = paginator.page(1 if int(number) < 1 else paginator.num_pages)
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        request = self.request
+        chips = [
+            {**chip, "remove_url": url_without(request, chip["name"], "page")}
+            for chip in self.filterset.active_filters()
+        ]
+        filters = request.GET.copy()
+        for name in PAGE_PARAMETERS:
+            filters.pop(name, None)
+        return super().get_context_data(
+            filterset=self.filterset,
+            active_filters=chips,
+            reset_url=url_without(request, *(set(request.GET) - set(KEPT_ON_RESET))),
+            export_query=f"{filters.urlencode()}&" if filters else "",
+            page_sizes=PAGE_SIZES,
+            page_size=self.get_paginate_by(None),
+            default_sort="" if self.filterset.form.cleaned_data.get("q") else "name",
+            **kwargs,
+        )
 
 
 class OrganisationExportView(View):
-    """The directory's current result as CSV or XLSX."""
+    """The directory's current result (all pages, the same order) as CSV or XLSX; see
+    ``members.exports`` for the columns and the licence."""
+
+    formats = {"csv": exports.csv_response, "xlsx": exports.xlsx_response}
+
+    def get(self, request):
+        respond = self.formats.get(request.GET.get("format", ""))
+        if respond is None:
+            return HttpResponseBadRequest(
+                _('Unbekanntes Format: bitte "csv" oder "xlsx" wählen.'),
+                content_type="text/plain; charset=utf-8",
+            )
+        filterset = OrganisationFilterSet(request.GET, queryset=public_records(), request=request)
+        return respond(filterset.qs, request)
 
 
 class OrganisationDetailView(DetailView):
-    """One published organisation."""
+    """One published organisation: address, networks, growth fields, key data; never its
+    telephone number or e-mail address."""
 
-    queryset = Organisation.objects.published()
     template_name = "members/organisation_detail.html"
+    context_object_name = "organisation"
+
+    def get_queryset(self):
+        # Built per request: "current" memberships are those not ended today.
+        return public_records()
+
+    def get_context_data(self, **kwargs):
+        organisation = self.object
+        return super().get_context_data(
+            wz_division_name=WZ_DIVISIONS.get(organisation.wz_division),
+            revenue_meur=normalized(organisation.revenue_meur),
+            export_quota=normalized(organisation.export_quota),
+            **kwargs,
+        )
+
+
+def normalized(number):
+    """12.500 -> 12.5, 100.000 -> 100: a stored decimal without its trailing zeros."""
+    if number is None:
+        return None
+    return number.quantize(1) if number == number.to_integral() else number.normalize()
