@@ -42,6 +42,11 @@ class CachedCountPaginator(Paginator):
         return self._get_page([rows[key] for key in keys if key in rows], number, self)
 
 
+def remembered_count(queryset):
+    """How many rows ``queryset`` has, remembered as the paginator remembers it."""
+    return CachedCountPaginator(queryset, 1).count
+
+
 def page_size_from(request, default=None):
     """The page size the visitor chose with ``?page_size=`` if it is one we offer."""
     default = default or settings.PORTAL_PAGE_SIZE

@@ -115,13 +115,18 @@ class OrganisationFilterSet(django_filters.FilterSet):
         model = Organisation
         fields = ["q", "growth_field", "network", "kind", "district", "wz", "size", "leg_id"]
 
+    # "words": the search words as written; "similar": spelled similarly (see similar_spelling).
+    search_mode = "words"
+
     def filter_search(self, queryset, name, value):
+        if self.search_mode == "similar":
+            return queryset.search_similar(value)
         return queryset.search(value)
 
-    def filter_network(self, queryset, name, value):
+    def filter_network(self, queryset, name, value: Network):
         return queryset.in_network(value)
 
-    def filter_wz_division(self, queryset, name, value):
+    def filter_wz_division(self, queryset, name, value: str):
         return queryset.in_wz_division(value)
 
     def filter_size(self, queryset, name, value):
@@ -142,6 +147,16 @@ class OrganisationFilterSet(django_filters.FilterSet):
         if query:
             return queryset.order_by_relevance(query)
         return queryset.order_by("name", "pk")
+
+    @property
+    def searching(self):
+        return bool(getattr(self.form, "cleaned_data", {}).get("q"))
+
+    def similar_spelling(self):
+        """The same filters with the search words matched by similar spelling."""
+        other = type(self)(self.data, queryset=self.queryset, request=self.request)
+        other.search_mode = "similar"
+        return other
 
     def active_filters(self):
         """The filters in use, each with its label, the chosen value's label and the name of its

@@ -53,25 +53,25 @@ class OrganisationQuerySet(models.QuerySet):
         return self.filter(wz_code__gte=division, wz_code__lt=following)
 
     def search(self, text):
-        """Organisations whose name, town or keywords match ``text`` (see members/search.py).
-
-        On PostgreSQL this asks the database once whether the words match as written."""
+        """Organisations whose name, town or keywords match ``text`` (see members/search.py)."""
         text = directory_search.clean_query(text)
         if not text:
             return self
         if connections[self.db].vendor == "postgresql":
-            found = self.filter(search_vector=directory_search.search_query(text))
-            if found.exists():
-                return found
-            # Nothing under the words as written: a typo or a word cut short ("Jenoptk",
-            # "Elektr"). Names and towns that contain a similar word.
-            return self.filter(
-                Q(name__trigram_word_similar=text) | Q(town__trigram_word_similar=text)
-            )
+            return self.filter(search_vector=directory_search.search_query(text))
         found = self.annotate(search_document=directory_search.folded_document())
         for word in directory_search.fold(text).split():
             found = found.filter(search_document__contains=word)
         return found
+
+    def search_similar(self, text):
+        """Organisations whose name or town contains a word spelled like ``text``: for a typo or
+        a word cut short ("Jenoptk", "Elektr") when ``search`` found nothing. PostgreSQL only
+        (trigram indexes); elsewhere the same as ``search``."""
+        text = directory_search.clean_query(text)
+        if not text or connections[self.db].vendor != "postgresql":
+            return self.search(text)
+        return self.filter(Q(name__trigram_word_similar=text) | Q(town__trigram_word_similar=text))
 
     def order_by_relevance(self, text):
         """Best matches first: full-text rank and name similarity on PostgreSQL, name matches

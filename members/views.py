@@ -1,18 +1,18 @@
-from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db.models import Prefetch
 from django.http import HttpResponseBadRequest
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, View
 
+from clusterportal.pagination import PAGE_SIZES, CachedCountPaginator, page_size_from
 from growthfields.models import GrowthField
 
 from . import exports
 from .choices import WZ_DIVISIONS
 from .filtersets import OrganisationFilterSet
 from .models import Organisation
+from .selectors import directory_results
 
-PAGE_SIZES = (25, 50, 100)
 # Parameters of the page itself, not filters: dropped from chip, reset and export links.
 PAGE_PARAMETERS = ("page", "page_size", "format")
 KEPT_ON_RESET = ("sort", "page_size")
@@ -56,18 +56,17 @@ class OrganisationListView(ListView):
     template_name = "members/organisation_list.html"
     context_object_name = "organisations"
 
+    paginator_class = CachedCountPaginator
+
     def get_queryset(self):
         self.filterset = OrganisationFilterSet(
             self.request.GET, queryset=Organisation.objects.for_directory(), request=self.request
         )
-        return self.filterset.qs
+        rows, self.similar_spelling = directory_results(self.filterset)
+        return rows
 
     def get_paginate_by(self, queryset):
-        try:
-            size = int(self.request.GET.get("page_size", ""))
-        except ValueError:
-            size = None
-        return size if size in PAGE_SIZES else settings.PORTAL_PAGE_SIZE
+        return page_size_from(self.request)
 
     def paginate_queryset(self, queryset, page_size):
         paginator = self.get_paginator(queryset, page_size)
@@ -91,6 +90,7 @@ class OrganisationListView(ListView):
             filters.pop(name, None)
         return super().get_context_data(
             filterset=self.filterset,
+            similar_spelling=self.similar_spelling,
             active_filters=chips,
             reset_url=url_without(request, *(set(request.GET) - set(KEPT_ON_RESET))),
             export_query=f"{filters.urlencode()}&" if filters else "",

@@ -7,6 +7,7 @@ from clusterportal.cache import cached
 from clusterportal.pagination import PAGE_SIZES, CachedCountPaginator, page_size_from
 from members.filtersets import OrganisationFilterSet
 from members.models import Organisation
+from members.selectors import directory_results
 
 from .choices import NetworkKind
 from .models import Network
@@ -61,10 +62,12 @@ class NetworkDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         members = Organisation.objects.for_directory().in_network(self.object)
         filterset = self.filterset_class(self.request.GET, queryset=members, request=self.request)
-        paginator = CachedCountPaginator(filterset.qs, page_size_from(self.request))
+        rows, similar_spelling = directory_results(filterset)
+        paginator = CachedCountPaginator(rows, page_size_from(self.request))
         page_obj = paginator.get_page(self.request.GET.get("page"))
         context.update(
             filterset=filterset,
+            similar_spelling=similar_spelling,
             active_filters=filterset.active_filters(),
             paginator=paginator,
             page_obj=page_obj,

@@ -1,13 +1,16 @@
 from django.db.models import Prefetch
+from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.utils import translate_validation
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework.viewsets import ReadOnlyModelViewSet
 
 from clusterportal.api import LicenseLinkMixin
 from growthfields.models import GrowthField
 from members.choices import WZ_DIVISIONS
+from members.filtersets import OrganisationFilterSet
 from members.models import Organisation
+from members.selectors import directory_results
 
-from .filtersets import OrganisationFilterSet
 from .serializers import COLUMNS, OrganisationSerializer
 
 
@@ -52,3 +55,15 @@ class OrganisationViewSet(LicenseLinkMixin, ReadOnlyModelViewSet):
     )
     serializer_class = OrganisationSerializer
     filterset_class = OrganisationFilterSet
+
+    def filter_queryset(self, queryset):
+        """The directory's filters; a search that matched nothing as written falls back to
+        similar spellings, as on the directory's pages."""
+        backend = DjangoFilterBackend()
+        filterset = backend.get_filterset(self.request, queryset, self)
+        if filterset is None:
+            return queryset
+        if not filterset.is_valid():
+            raise translate_validation(filterset.errors)
+        rows, _similar = directory_results(filterset)
+        return rows

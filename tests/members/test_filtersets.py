@@ -9,6 +9,7 @@ from django.test import TestCase
 from members.choices import District, OrganisationKind, SizeClass
 from members.filtersets import OrganisationFilterSet
 from members.models import Organisation
+from members.selectors import directory_results
 from tests.factories import (
     GrowthFieldFactory,
     MembershipFactory,
@@ -246,10 +247,48 @@ class OrganisationFilterSetTest(TestCase):
         assert self.filtered({"q": "optisch"}).get() == self.jenoptik
         assert self.filtered({"q": "Beschichtung"}).get() == self.coating
 
+    def results(self, params):
+        filterset = OrganisationFilterSet(params, queryset=Organisation.objects.for_directory())
+        return directory_results(filterset)
+
     @on_postgresql
     def test_postgresql_search_forgives_a_typo_in_a_name(self):
-        assert self.filtered({"q": "Jenoptk"}).get() == self.jenoptik
+        """Nothing matches "Jenoptk" as written; the similar spelling does."""
+        assert not self.filtered({"q": "Jenoptk"}).exists()
+        rows, similar = self.results({"q": "Jenoptk"})
+        assert similar and rows.get() == self.jenoptik
 
     @on_postgresql
     def test_postgresql_search_forgives_a_typo_in_a_town(self):
-        assert self.filtered({"q": "Weimr"}).get() == self.coating
+        rows, similar = self.results({"q": "Weimr"})
+        assert similar and rows.get() == self.coating
+
+    @on_postgresql
+    def test_words_that_match_do_not_fall_back(self):
+        rows, similar = self.results({"q": "Jenoptik"})
+        assert not similar and rows.get() == self.jenoptik
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL search")
+def test_similar_spelling_only_when_the_words_match_nothing(client):
+    """A typo finds the organisation through the similar-spelling fallback, and the page says
+    so; a word that matches as written does not fall back."""
+    from tests.factories import OrganisationFactory as Factory
+
+    Factory(name="Jenoptik GmbH", town="Jena")
+    Factory(name="Optikwerk Jenalux GmbH", town="Erfurt")
+    typo = client.get("/mitglieder/", {"q": "Jenoptk"}).content.decode()
+    assert "Jenoptik GmbH" in typo
+    assert "Nichts passt genau" in typo
+    exact = client.get("/mitglieder/", {"q": "Jenoptik"}).content.decode()
+    assert "Jenoptik GmbH" in exact
+    assert "Nichts passt genau" not in exact
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL search")
+def test_api_falls_back_to_similar_spelling_too(client):
+    from tests.factories import OrganisationFactory as Factory
+
+    Factory(name="Jenoptik GmbH", town="Jena")
+    data = client.get("/api/organisations/", {"q": "Jenoptk"}).json()
+    assert [row["name"] for row in data["results"]] == ["Jenoptik GmbH"]

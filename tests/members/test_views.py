@@ -275,9 +275,9 @@ def many_members():
 def test_directory_runs_a_fixed_number_of_queries(
     client, many_members, django_assert_num_queries, page_size
 ):
-    """Count, rows, networks of the rows, and the growth field and network options: five
-    queries whatever the page size (and the request's savepoint and its release)."""
-    with django_assert_num_queries(7):
+    """Count, the page's keys, its rows, networks of the rows, and the growth field and network
+    options: six queries whatever the page size (and the request's savepoint and its release)."""
+    with django_assert_num_queries(8):
         response = client.get(list_url(), {"page_size": page_size, "sort": "-employees"})
     assert len(names_on(response)) == int(page_size)
 
@@ -288,7 +288,7 @@ def test_filtered_directory_runs_a_fixed_number_of_queries(
 ):
     """A chosen growth field and network cost one query each to look up."""
     params = {"page_size": page_size, "network": "netzwerk-0", "growth_field": "wachstumsfeld-0"}
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         client.get(list_url(), params)
 
 
