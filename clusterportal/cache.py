@@ -60,3 +60,45 @@ def invalidate() -> None:
     """
     _bump()
     transaction.on_commit(_bump)
+
+
+PAGE_TIMEOUT = 60 * 10  # "current" memberships depend on the date: never older than this
+
+
+def cache_public_page(view):
+    """Keep a public page's rendered HTML until the data changes (or ``PAGE_TIMEOUT``).
+
+    Only anonymous GET requests answered with 200 are kept; the key is the address with its
+    query and the language, and the entry goes stale with every change (``invalidate``). The
+    public pages carry no per-visitor content (no forms that post, no messages), so every
+    visitor may get the same copy. ``settings.PORTAL_PAGE_CACHE = False`` turns it off.
+    """
+    import hashlib
+    from functools import wraps
+
+    from django.conf import settings
+    from django.http import HttpResponse
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        user = getattr(request, "user", None)
+        if (
+            request.method != "GET"
+            or not getattr(settings, "PORTAL_PAGE_CACHE", True)
+            or (user is not None and user.is_authenticated)
+        ):
+            return view(request, *args, **kwargs)
+        digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        key = make_key(f"page:{digest}")
+        entry = cache.get(key)
+        if entry is not None:
+            content, content_type = entry
+            return HttpResponse(content, content_type=content_type)
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render") and callable(response.render):
+            response = response.render()
+        if response.status_code == 200 and not response.streaming:
+            cache.set(key, (response.content, response["Content-Type"]), timeout=PAGE_TIMEOUT)
+        return response
+
+    return wrapper

@@ -1,10 +1,12 @@
+from django.utils.decorators import method_decorator
 from django.views.generic import TemplateView
 
-from clusterportal.cache import cached
+from clusterportal.cache import cache_public_page, cached
 from growthfields.selectors import comparison_table
 from networks.selectors import networks_in_brochure_order
 
 
+@method_decorator(cache_public_page, name="dispatch")
 class HomeView(TemplateView):
     """Start page: the growth fields and networks at a glance, entry points to the rest."""
 

@@ -3,10 +3,11 @@ import csv
 from django.conf import settings
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView, View
 
-from clusterportal.cache import cached
+from clusterportal.cache import cache_public_page, cached
 from networks import selectors as network_selectors
 
 from . import selectors
@@ -16,6 +17,7 @@ from .models import GrowthField
 CHART_METRIC_PARAMETER = "metric"
 
 
+@method_decorator(cache_public_page, name="dispatch")
 class GrowthFieldListView(TemplateView):
     """The growth fields, grouped by category, each with its short figures and its parts."""
 
@@ -30,6 +32,7 @@ class GrowthFieldListView(TemplateView):
         )
 
 
+@method_decorator(cache_public_page, name="dispatch")
 class GrowthFieldDetailView(DetailView):
     """One growth field with its sourced key figures, networks and organisations."""
 
@@ -52,6 +55,7 @@ def _network_figures():
     }
 
 
+@method_decorator(cache_public_page, name="dispatch")
 class CompareView(TemplateView):
     """Kennzahlen im Vergleich: the brochure's Anlage 2 as a living, sourced table."""
 

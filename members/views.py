@@ -1,9 +1,11 @@
 from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db.models import Prefetch
 from django.http import HttpResponseBadRequest
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, View
 
+from clusterportal.cache import cache_public_page
 from clusterportal.pagination import PAGE_SIZES, CachedCountPaginator, page_size_from
 from growthfields.models import GrowthField
 
@@ -45,6 +47,7 @@ def url_without(request, *names):
     return f"{request.path}?{query.urlencode()}" if query else request.path
 
 
+@method_decorator(cache_public_page, name="dispatch")
 class OrganisationListView(ListView):
     """The member directory: search, filters, sorting, pagination.
 
@@ -118,6 +121,7 @@ class OrganisationExportView(View):
         return respond(filterset.qs, request)
 
 
+@method_decorator(cache_public_page, name="dispatch")
 class OrganisationDetailView(DetailView):
     """One published organisation: address, networks, growth fields, key data; never its
     telephone number or e-mail address."""

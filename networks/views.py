@@ -1,9 +1,10 @@
 from django.db.models import F
 from django.db.models.functions import Lower
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 
-from clusterportal.cache import cached
+from clusterportal.cache import cache_public_page, cached
 from clusterportal.pagination import PAGE_SIZES, CachedCountPaginator, page_size_from
 from members.filtersets import OrganisationFilterSet
 from members.models import Organisation
@@ -13,6 +14,7 @@ from .choices import NetworkKind
 from .models import Network
 
 
+@method_decorator(cache_public_page, name="dispatch")
 class NetworkListView(ListView):
     """The networks and alliances with a short profile and member counts."""
 
@@ -49,6 +51,7 @@ class NetworkListView(ListView):
         return context
 
 
+@method_decorator(cache_public_page, name="dispatch")
 class NetworkDetailView(DetailView):
     """One network: profile, declared and counted members, its members (filtered, paginated)."""
 

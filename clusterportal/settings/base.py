@@ -138,6 +138,8 @@ LOGGING = {
 
 # Public portal
 PORTAL_PAGE_SIZE = 25
+# Public pages are kept rendered until the data changes (clusterportal.cache.cache_public_page).
+PORTAL_PAGE_CACHE = env.bool("PORTAL_PAGE_CACHE", default=True)
 PORTAL_MAX_PAGE_SIZE = 100
 # The licence the open data (pages' downloads and the API) is published under.
 PORTAL_DATA_LICENSE = {
