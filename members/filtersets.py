@@ -8,6 +8,7 @@ Parameters: ``q`` (search), ``growth_field`` and ``network`` (slugs), ``kind``, 
 import django_filters
 from django import forms
 from django.db.models import F
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from growthfields.models import GrowthField
@@ -31,6 +32,16 @@ class DisplayNameChoiceFilter(django_filters.ModelChoiceFilter):
 class DirectoryOrderingFilter(django_filters.OrderingFilter):
     """``sort=name`` or ``sort=-employees``; organisations without a value come last either way,
     and the primary key breaks ties so that pages never overlap."""
+
+    def build_choices(self, fields, labels):
+        """Labels that follow the page's language: django-filter formats "(descending)" once,
+        when the module is loaded."""
+        choices = []
+        for param, field_name in fields.items():
+            label = labels.get(field_name, field_name)
+            choices.append((param, label))
+            choices.append((f"-{param}", format_lazy("{} ({})", label, _("absteigend"))))
+        return choices
 
     def get_ordering_value(self, param):
         descending = param.startswith("-")
