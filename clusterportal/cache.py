@@ -68,8 +68,8 @@ PAGE_TIMEOUT = 60 * 10  # "current" memberships depend on the date: never older 
 def cache_public_page(view):
     """Keep a public page's rendered HTML until the data changes (or ``PAGE_TIMEOUT``).
 
-    Only anonymous GET requests answered with 200 are kept; the key is the address with its
-    query and the language, and the entry goes stale with every change (``invalidate``). The
+    Only anonymous GET requests answered with 200 are kept; the key is the full address (scheme,
+    host, path, query) and the language, and the entry goes stale with every change (``invalidate``). The
     public pages carry no per-visitor content (no forms that post, no messages), so every
     visitor may get the same copy. ``settings.PORTAL_PAGE_CACHE = False`` turns it off.
     """
@@ -88,7 +88,9 @@ def cache_public_page(view):
             or (user is not None and user.is_authenticated)
         ):
             return view(request, *args, **kwargs)
-        digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        # The host and scheme too: the page names its canonical address with them.
+        address = request.build_absolute_uri()
+        digest = hashlib.sha256(address.encode()).hexdigest()
         key = make_key(f"page:{digest}")
         entry = cache.get(key)
         if entry is not None:

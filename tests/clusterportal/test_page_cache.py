@@ -66,3 +66,12 @@ def test_not_found_is_not_kept(client):
     assert client.get("/mitglieder/999999/").status_code == 404
     organisation = OrganisationFactory()
     assert client.get(f"/mitglieder/{organisation.pk}/").status_code == 200
+
+
+def test_each_host_has_its_own_copy(client, settings):
+    """A page names its canonical address with the host it was asked for."""
+    settings.ALLOWED_HOSTS = ["a.example", "b.example"]
+    first = client.get("/", HTTP_HOST="a.example").content.decode()
+    second = client.get("/", HTTP_HOST="b.example").content.decode()
+    assert '<link rel="canonical" href="http://a.example/">' in first
+    assert '<link rel="canonical" href="http://b.example/">' in second
