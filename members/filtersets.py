@@ -18,6 +18,14 @@ from .choices import District, OrganisationKind, SizeClass, wz_division_choices
 from .models import Organisation
 
 
+def url_without(request, *names):
+    """This page's address with its query but without the given parameters."""
+    query = request.GET.copy()
+    for name in names:
+        query.pop(name, None)
+    return f"{request.path}?{query.urlencode()}" if query else request.path
+
+
 class DisplayNameChoiceField(forms.ModelChoiceField):
     """Options labelled in the page's language (growth fields have English names)."""
 
@@ -170,8 +178,9 @@ class OrganisationFilterSet(django_filters.FilterSet):
         return other
 
     def active_filters(self):
-        """The filters in use, each with its label, the chosen value's label and the name of its
-        parameter, for the removable chips above the results."""
+        """The filters in use, each with its label, the chosen value's label, the name of its
+        parameter and, given the request, the address of the page without it (back to page 1),
+        for the removable chips above the results."""
         if not self.is_bound or not hasattr(self.form, "cleaned_data"):
             return []
         active = []
@@ -187,5 +196,8 @@ class OrganisationFilterSet(django_filters.FilterSet):
                 display = dict(field.choices).get(value, value)
             else:
                 display = value
-            active.append({"name": name, "label": field.label, "value": display})
+            chip = {"name": name, "label": field.label, "value": display}
+            if self.request is not None:
+                chip["remove_url"] = url_without(self.request, name, "page")
+            active.append(chip)
         return active

@@ -11,7 +11,7 @@ from growthfields.models import GrowthField
 
 from . import exports
 from .choices import WZ_DIVISIONS
-from .filtersets import OrganisationFilterSet
+from .filtersets import OrganisationFilterSet, url_without
 from .models import Organisation
 from .selectors import directory_results
 
@@ -37,14 +37,6 @@ def public_records():
             )
         )
     )
-
-
-def url_without(request, *names):
-    """This page's address with its query but without the given parameters."""
-    query = request.GET.copy()
-    for name in names:
-        query.pop(name, None)
-    return f"{request.path}?{query.urlencode()}" if query else request.path
 
 
 @method_decorator(cache_public_page, name="dispatch")
@@ -84,17 +76,13 @@ class OrganisationListView(ListView):
 
     def get_context_data(self, **kwargs):
         request = self.request
-        chips = [
-            {**chip, "remove_url": url_without(request, chip["name"], "page")}
-            for chip in self.filterset.active_filters()
-        ]
         filters = request.GET.copy()
         for name in PAGE_PARAMETERS:
             filters.pop(name, None)
         return super().get_context_data(
             filterset=self.filterset,
             similar_spelling=self.similar_spelling,
-            active_filters=chips,
+            active_filters=self.filterset.active_filters(),
             reset_url=url_without(request, *(set(request.GET) - set(KEPT_ON_RESET))),
             export_query=f"{filters.urlencode()}&" if filters else "",
             page_sizes=PAGE_SIZES,

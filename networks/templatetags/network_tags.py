@@ -54,17 +54,6 @@ def first_sentences(text, length=220):
     return f"{shortened.rstrip(' ,;:–-')}…"
 
 
-@register.simple_tag(takes_context=True)
-def url_without(context, name):
-    """This page's query without the parameter ``name`` (and back to page 1), for a filter chip's
-    "remove" link."""
-    query = context["request"].GET.copy()
-    query.pop(name, None)
-    query.pop("page", None)
-    encoded = query.urlencode()
-    return f"?{encoded}" if encoded else context["request"].path
-
-
 @register.filter
 def display_url(url):
     """A web address as people write it: "optonet-jena.de" for "https://www.optonet-jena.de/"."""

@@ -224,6 +224,23 @@ class OrganisationFilterSetTest(TestCase):
             {"name": "district", "label": "Landkreis", "value": "Jena"},
         ]
 
+    def test_active_filters_link_to_the_page_without_them(self):
+        """Each chip removes its own parameter and the page number, keeping the rest."""
+        from django.test import RequestFactory
+
+        request = RequestFactory().get(
+            "/mitglieder/", {"district": "Jena", "kind": "hochschule", "page": "3"}
+        )
+        filterset = OrganisationFilterSet(
+            request.GET, queryset=Organisation.objects.for_directory(), request=request
+        )
+        filterset.qs  # noqa: B018 (validates the form)
+        links = {chip["name"]: chip["remove_url"] for chip in filterset.active_filters()}
+        assert links == {
+            "kind": "/mitglieder/?district=Jena",
+            "district": "/mitglieder/?kind=hochschule",
+        }
+
     def test_search_is_case_insensitive(self):
         assert self.filtered({"q": "MÜLLER"}).get() == self.mueller
         assert self.filtered({"q": "jenoptik"}).get() == self.jenoptik
