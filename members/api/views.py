@@ -43,18 +43,21 @@ class OrganisationViewSet(LicenseLinkMixin, ReadOnlyModelViewSet):
     are not part of the open data.
     """
 
-    # The directory's rows (published, current memberships with their networks), loading only
-    # the columns the API shows: never phone or e-mail, nor the search index.
-    queryset = (
-        Organisation.objects.for_directory()
-        .defer(None)
-        .only(*COLUMNS)
-        .prefetch_related(
-            Prefetch("growth_fields", queryset=GrowthField.objects.only("pk", "slug")),
-        )
-    )
     serializer_class = OrganisationSerializer
     filterset_class = OrganisationFilterSet
+
+    def get_queryset(self):
+        # The directory's rows (published, current memberships with their networks), loading
+        # only the columns the API shows: never phone or e-mail, nor the search index. Built per
+        # request: "current" memberships are those that have not ended today.
+        return (
+            Organisation.objects.for_directory()
+            .defer(None)
+            .only(*COLUMNS)
+            .prefetch_related(
+                Prefetch("growth_fields", queryset=GrowthField.objects.only("pk", "slug")),
+            )
+        )
 
     def filter_queryset(self, queryset):
         """The directory's filters; a search that matched nothing as written falls back to

@@ -136,3 +136,17 @@ def test_list_runs_a_constant_number_of_queries(api_client, django_assert_num_qu
 # count, page (with counts and profile source), growth field links, member networks,
 # alliances, declared counts, and the savepoint pair of ATOMIC_REQUESTS
 QUERIES = 8
+
+
+def test_member_counts_follow_the_date_of_the_request(client):
+    """A membership that ends today no longer counts tomorrow, without restarting the server."""
+    from unittest import mock
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    membership = MembershipFactory(until=today)
+    url = f"/api/networks/{membership.network.slug}/"
+    assert client.get(url).json()["member_count"] == 1
+    with mock.patch("django.utils.timezone.localdate", return_value=today + datetime.timedelta(1)):
+        assert client.get(url).json()["member_count"] == 0

@@ -392,3 +392,18 @@ def test_output_does_not_depend_on_accept_language(api_client, directory):
     assert data["url"] == f"http://testserver/mitglieder/{pk}/"
     error = api_client.get("/api/organisations/", {"kind": "x"}, HTTP_ACCEPT_LANGUAGE="en")
     assert error.json() == api_client.get("/api/organisations/", {"kind": "x"}).json()
+
+
+def test_current_memberships_follow_the_date_of_the_request(client):
+    """A membership that ends today is gone tomorrow, without restarting the server."""
+    from unittest import mock
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    membership = MembershipFactory(until=today)
+    slug = membership.network.slug
+    url = f"/api/organisations/{membership.organisation.pk}/"
+    assert client.get(url).json()["networks"] == [slug]
+    with mock.patch("django.utils.timezone.localdate", return_value=today + datetime.timedelta(1)):
+        assert client.get(url).json()["networks"] == []
