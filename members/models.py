@@ -164,9 +164,16 @@ class Organisation(models.Model):
         verbose_name=_("geändert"),
         auto_now=True,
     )
+    version = models.PositiveIntegerField(
+        verbose_name=_("Version"),
+        default=1,
+        db_default=1,
+        editable=False,
+        help_text=_("Zählt jede Änderung; eine Bearbeitung auf älterem Stand wird abgelehnt."),
+    )
 
     objects = OrganisationQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["updated_at", "search_vector"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "search_vector", "version"])
 
     # What the LEG database knows of an organisation, in a fixed order: the fields imports
     # and exports carry besides the LEG-ID and the links.

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -100,9 +101,26 @@ class Network(models.Model):
         related_name="networks",
         blank=True,
     )
+    managers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("Netzwerkmanagement"),
+        related_name="managed_networks",
+        blank=True,
+        help_text=_(
+            "Benutzer der Gruppe Netzwerkmanagement, die Profil, gemeldete Mitgliederzahlen "
+            "und Mitgliedschaften dieses Netzwerks bearbeiten."
+        ),
+    )
+    version = models.PositiveIntegerField(
+        verbose_name=_("Version"),
+        default=1,
+        db_default=1,
+        editable=False,
+        help_text=_("Zählt jede Änderung; eine Bearbeitung auf älterem Stand wird abgelehnt."),
+    )
 
     objects = NetworkQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         verbose_name = _("Netzwerk")
