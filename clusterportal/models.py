@@ -9,6 +9,21 @@ from django.utils.translation import gettext_lazy as _
 from clusterportal.text import normalize_name
 
 
+class VersionedMixin:
+    """For models with a ``version`` counter (optimistic locking, see
+    ``clusterportal.admin_mixins.VersionedAdminForm``): every save of an existing row counts
+    it up in the database itself (``version + 1``), whoever saves (admin, import-export, shell),
+    so a form loaded before any of these saves is recognised as outdated."""
+
+    def save(self, *args, **kwargs):
+        counted = not self._state.adding
+        if counted:
+            self.version = models.F("version") + 1
+        super().save(*args, **kwargs)
+        if counted:
+            self.refresh_from_db(fields=["version"])
+
+
 class AliasQuerySet(models.QuerySet):
     def get_by_natural_key(self, normalized_name):
         return self.get(normalized_name=normalized_name)

@@ -1,8 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ImportExportMixin
-from simple_history.admin import SimpleHistoryAdmin
 
+from clusterportal.admin_mixins import PortalHistoryAdmin, PortalImportExportMixin
 from clusterportal.formatting import format_key_figure
 
 from .models import GrowthField, GrowthFieldAlias, KeyFigure, Source
@@ -32,7 +31,7 @@ class KeyFigureInline(admin.TabularInline):
 
 
 @admin.register(Source)
-class SourceAdmin(ImportExportMixin, SimpleHistoryAdmin):
+class SourceAdmin(PortalImportExportMixin, PortalHistoryAdmin):
     resource_classes = [SourceResource]
     list_display = ("title", "reference_display", "publisher")
     list_filter = ("reference_precision",)
@@ -45,7 +44,7 @@ class SourceAdmin(ImportExportMixin, SimpleHistoryAdmin):
 
 
 @admin.register(GrowthField)
-class GrowthFieldAdmin(ImportExportMixin, SimpleHistoryAdmin):
+class GrowthFieldAdmin(PortalImportExportMixin, PortalHistoryAdmin):
     resource_classes = [GrowthFieldResource]
     list_display = ("name", "short_name", "category", "parent", "agency", "sort_order")
     list_filter = ("category", "agency")
@@ -66,7 +65,7 @@ class GrowthFieldAdmin(ImportExportMixin, SimpleHistoryAdmin):
 
 
 @admin.register(GrowthFieldAlias)
-class GrowthFieldAliasAdmin(SimpleHistoryAdmin):
+class GrowthFieldAliasAdmin(PortalHistoryAdmin):
     list_display = ("name", "growth_field", "normalized_name")
     list_select_related = ("growth_field",)
     list_filter = ("growth_field",)
@@ -75,7 +74,7 @@ class GrowthFieldAliasAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(KeyFigure)
-class KeyFigureAdmin(ImportExportMixin, SimpleHistoryAdmin):
+class KeyFigureAdmin(PortalImportExportMixin, PortalHistoryAdmin):
     resource_classes = [KeyFigureResource]
     list_display = (
         "growth_field",

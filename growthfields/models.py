@@ -56,6 +56,10 @@ class Source(models.Model):
     class Meta:
         verbose_name = _("Quelle")
         verbose_name_plural = _("Quellen")
+        permissions = [
+            ("import_source", _("Kann Quellen importieren")),
+            ("export_source", _("Kann Quellen exportieren")),
+        ]
         ordering = ["title", "-reference_date"]
         constraints = [
             models.UniqueConstraint(
@@ -155,6 +159,10 @@ class GrowthField(models.Model):
     class Meta:
         verbose_name = _("Wachstumsfeld")
         verbose_name_plural = _("Wachstumsfelder")
+        permissions = [
+            ("import_growthfield", _("Kann Wachstumsfelder importieren")),
+            ("export_growthfield", _("Kann Wachstumsfelder exportieren")),
+        ]
         ordering = ["sort_order", "name"]
         indexes = [
             models.Index(fields=["category", "sort_order"], name="growthfield_category_order"),
@@ -287,6 +295,10 @@ class KeyFigure(models.Model):
     class Meta:
         verbose_name = _("Kennzahl")
         verbose_name_plural = _("Kennzahlen")
+        permissions = [
+            ("import_keyfigure", _("Kann Kennzahlen importieren")),
+            ("export_keyfigure", _("Kann Kennzahlen exportieren")),
+        ]
         ordering = ["growth_field__sort_order", "metric", "reference_date"]
         indexes = [
             models.Index(fields=["metric", "reference_date"], name="keyfigure_metric_date"),

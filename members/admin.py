@@ -1,16 +1,23 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ImportExportMixin
-from simple_history.admin import SimpleHistoryAdmin
 
+from clusterportal.admin_mixins import (
+    NetworkScopedInlineMixin,
+    PortalHistoryAdmin,
+    PortalImportExportMixin,
+    VersionedAdminMixin,
+)
 from clusterportal.formatting import format_amount
 from networks.models import Membership
 
+from .forms import OrganisationAdminForm
 from .models import Organisation
 from .resources import OrganisationResource
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(NetworkScopedInlineMixin, admin.TabularInline):
+    """The organisation's memberships in the networks the user may reach."""
+
     model = Membership
     extra = 0
     fields = ("network", "role", "since", "until")
@@ -18,14 +25,18 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(ImportExportMixin, SimpleHistoryAdmin):
+class OrganisationAdmin(VersionedAdminMixin, PortalImportExportMixin, PortalHistoryAdmin):
     """The change list adds a link to the LEG import next to import and export.
 
     django-import-export takes a preset ``change_list_template`` as the base its own
     template extends, so ours is named in ``import_export_change_list_template``: it
     extends the import/export change list, and becomes ``change_list_template``.
+
+    Saves are optimistically locked (``OrganisationAdminForm``). Network managers only
+    see organisations (they have the view permission alone).
     """
 
+    form = OrganisationAdminForm
     resource_classes = [OrganisationResource]
     import_export_change_list_template = "admin/members/organisation/change_list.html"
     list_display = (

@@ -6,6 +6,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from clusterportal.models import VersionedMixin
+
 from .choices import District, OrganisationKind
 from .querysets import OrganisationQuerySet
 
@@ -21,7 +23,7 @@ wz_code_validator = RegexValidator(
 )
 
 
-class Organisation(models.Model):
+class Organisation(VersionedMixin, models.Model):
     """A company, university or research institute: a member of networks and growth fields.
 
     Records from the LEG database carry their LEG-ID; entries made by hand have none.
@@ -202,6 +204,10 @@ class Organisation(models.Model):
     class Meta:
         verbose_name = _("Organisation")
         verbose_name_plural = _("Organisationen")
+        permissions = [
+            ("import_organisation", _("Kann Organisationen importieren")),
+            ("export_organisation", _("Kann Organisationen exportieren")),
+        ]
         ordering = ["name", "pk"]
         indexes = [
             # Every index costs each import row; these serve the directory's filters and sorts.

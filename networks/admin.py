@@ -1,11 +1,19 @@
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from import_export.admin import ImportExportMixin
-from simple_history.admin import SimpleHistoryAdmin
 
+from clusterportal.admin_mixins import (
+    NetworkScopedAdminMixin,
+    PortalHistoryAdmin,
+    PortalImportExportMixin,
+    VersionedAdminMixin,
+)
+from clusterportal.permissions import NETWORK_MANAGERS_GROUP, user_has_all_networks
+
+from .forms import NetworkAdminForm
 from .models import (
     DeclaredMemberCount,
     Membership,
@@ -44,17 +52,39 @@ class NetworkAliasInline(admin.TabularInline):
 
 
 @admin.register(Network)
-class NetworkAdmin(ImportExportMixin, SimpleHistoryAdmin):
+class NetworkAdmin(
+    NetworkScopedAdminMixin,
+    VersionedAdminMixin,
+    PortalImportExportMixin,
+    PortalHistoryAdmin,
+):
     """Networks can have thousands of members: the form shows their number and a link to
-    the filtered membership list, never an inline of every membership."""
+    the filtered membership list, never an inline of every membership.
 
+    Network managers see only the networks they manage and edit only the profile (and,
+    with their permissions, the declared member counts); saves are optimistically locked.
+    """
+
+    network_field = None
+    form = NetworkAdminForm
     resource_classes = [NetworkResource]
     list_display = ("name", "short_name", "kind", "legal_form", "member_count", "website")
     list_filter = ("kind", "growth_fields")
     search_fields = ("name", "short_name", "aliases__name")
-    prepopulated_fields = {"slug": ("short_name",)}
     autocomplete_fields = ("profile_source", "member_networks")
+    filter_horizontal = ("managers",)
     readonly_fields = ("members_summary",)
+    # What only users who reach every network (ThCM-Redaktion) may change.
+    all_networks_fields = (
+        "name",
+        "short_name",
+        "slug",
+        "kind",
+        "legal_form",
+        "founded_on",
+        "member_networks",
+        "managers",
+    )
     inlines = (NetworkGrowthFieldInline, DeclaredMemberCountInline, NetworkAliasInline)
     fieldsets = (
         (None, {"fields": ("name", "short_name", "slug", "kind", "legal_form", "founded_on")}),
@@ -73,10 +103,33 @@ class NetworkAdmin(ImportExportMixin, SimpleHistoryAdmin):
         ),
         (_("Mitglieder"), {"fields": ("members_summary",)}),
         (_("Allianz"), {"fields": ("member_networks",), "classes": ("collapse",)}),
+        (_("Netzwerkmanagement"), {"fields": ("managers",)}),
     )
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_member_counts(published_only=False)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = tuple(super().get_readonly_fields(request, obj))
+        if user_has_all_networks(request.user):
+            return readonly
+        return readonly + self.all_networks_fields
+
+    def get_prepopulated_fields(self, request, obj=None):
+        # Not the prepopulated_fields attribute: simple-history's revert form reads that
+        # directly, and the slug is no form field for a network manager.
+        if not user_has_all_networks(request.user):
+            return {}
+        return {"slug": ("short_name",)}
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "managers":
+            kwargs["queryset"] = (
+                get_user_model()
+                .objects.filter(is_active=True, is_staff=True, groups__name=NETWORK_MANAGERS_GROUP)
+                .order_by("username")
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     @admin.display(description=_("Mitglieder im Portal"), ordering="member_count")
     def member_count(self, obj):
@@ -96,7 +149,7 @@ class NetworkAdmin(ImportExportMixin, SimpleHistoryAdmin):
 
 
 @admin.register(NetworkAlias)
-class NetworkAliasAdmin(SimpleHistoryAdmin):
+class NetworkAliasAdmin(NetworkScopedAdminMixin, PortalHistoryAdmin):
     list_display = ("name", "network", "normalized_name")
     list_select_related = ("network",)
     list_filter = ("network",)
@@ -105,7 +158,7 @@ class NetworkAliasAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(NetworkGrowthField)
-class NetworkGrowthFieldAdmin(SimpleHistoryAdmin):
+class NetworkGrowthFieldAdmin(NetworkScopedAdminMixin, PortalHistoryAdmin):
     list_display = ("network", "growth_field", "is_primary")
     list_select_related = ("network", "growth_field")
     list_filter = ("is_primary", "growth_field")
@@ -114,7 +167,9 @@ class NetworkGrowthFieldAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(DeclaredMemberCount)
-class DeclaredMemberCountAdmin(ImportExportMixin, SimpleHistoryAdmin):
+class DeclaredMemberCountAdmin(
+    NetworkScopedAdminMixin, PortalImportExportMixin, PortalHistoryAdmin
+):
     resource_classes = [DeclaredMemberCountResource]
     list_display = ("network", "total", "companies", "research", "reference_display", "source")
     list_select_related = ("network", "source")
@@ -128,7 +183,7 @@ class DeclaredMemberCountAdmin(ImportExportMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(ImportExportMixin, SimpleHistoryAdmin):
+class MembershipAdmin(NetworkScopedAdminMixin, PortalImportExportMixin, PortalHistoryAdmin):
     resource_classes = [MembershipResource]
     list_display = ("organisation", "network", "role", "since", "until")
     list_select_related = ("organisation", "network")

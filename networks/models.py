@@ -8,7 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from clusterportal.dates import DatePrecision, format_reference_date
 from clusterportal.fields import StringListField
-from clusterportal.models import AliasBase
+from clusterportal.models import AliasBase, VersionedMixin
 
 from .choices import MembershipRole, NetworkKind
 from .querysets import (
@@ -19,7 +19,7 @@ from .querysets import (
 )
 
 
-class Network(models.Model):
+class Network(VersionedMixin, models.Model):
     """A cluster network or initiative (OptoNet e.V., ELMUG eG, …), or an alliance of networks."""
 
     name = models.CharField(
@@ -125,6 +125,14 @@ class Network(models.Model):
     class Meta:
         verbose_name = _("Netzwerk")
         verbose_name_plural = _("Netzwerke")
+        permissions = [
+            ("import_network", _("Kann Netzwerke importieren")),
+            ("export_network", _("Kann Netzwerke exportieren")),
+            (
+                "access_all_networks",
+                _("Kann alle Netzwerke sehen und, mit Änderungsrecht, bearbeiten"),
+            ),
+        ]
         ordering = ["name"]
         indexes = [
             models.Index(fields=["kind", "name"], name="network_kind_name"),
@@ -267,6 +275,10 @@ class DeclaredMemberCount(models.Model):
     class Meta:
         verbose_name = _("angegebene Mitgliederzahl")
         verbose_name_plural = _("angegebene Mitgliederzahlen")
+        permissions = [
+            ("import_declaredmembercount", _("Kann angegebene Mitgliederzahlen importieren")),
+            ("export_declaredmembercount", _("Kann angegebene Mitgliederzahlen exportieren")),
+        ]
         ordering = ["network", "reference_date"]
         constraints = [
             models.UniqueConstraint(
@@ -342,6 +354,10 @@ class Membership(models.Model):
     class Meta:
         verbose_name = _("Mitgliedschaft")
         verbose_name_plural = _("Mitgliedschaften")
+        permissions = [
+            ("import_membership", _("Kann Mitgliedschaften importieren")),
+            ("export_membership", _("Kann Mitgliedschaften exportieren")),
+        ]
         ordering = ["network", "organisation__name"]
         indexes = [
             models.Index(fields=["network", "organisation"], name="membership_network_org"),

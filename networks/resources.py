@@ -4,10 +4,17 @@ Rows are matched on natural keys, never on database ids: networks on their slug,
 memberships on the organisation's LEG-ID and the network's slug, declared member counts
 on network, reference date and source. The growth fields of a network (with their primary
 field) and the networks of an alliance are edited in the back office, not imported.
+
+The admin passes the user (``user=…``): a user who may not reach every network
+(Netzwerkmanagement) exports only their own networks' rows, and a file row that names or
+changes a row of another network is refused with its row number, which refuses the file.
 """
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 from import_export.fields import Field
 
+from clusterportal.permissions import restrict_to_user_networks, user_may_access_network
 from growthfields.models import Source
 from imports.normalizers import normalize_leg_id, normalize_website
 from imports.widgets import GermanModelResource, NaturalKeyForeignKeyWidget, NormalizedCharWidget
@@ -16,8 +23,66 @@ from members.models import Organisation
 from .models import DeclaredMemberCount, Membership, Network
 
 
-class NetworkResource(GermanModelResource):
+class NetworkScopedResource(GermanModelResource):
+    """A resource whose rows belong to a network (``network_field``), or are networks
+    (``network_field = None``), limited to the networks ``user`` may reach.
+
+    Without a user (command line, tests of the resource itself) nothing is limited.
+    """
+
+    network_field: str | None = "network"
+
+    def __init__(self, *, user=None, **kwargs):
+        super().__init__(**kwargs)
+        self.user = user
+
+    def network_id_of(self, instance):
+        if self.network_field is None:
+            return instance.pk
+        return getattr(instance, f"{self.network_field}_id")
+
+    def import_instance(self, instance, row, **kwargs):
+        """Refuse the row if the row it changes, or the row it leaves behind, belongs to a
+        network the user may not reach (a new network counts as not theirs)."""
+        before = None if instance.pk is None else self.network_id_of(instance)
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if self.user is not None:
+            after = self.network_id_of(instance)
+            foreign = [
+                network_id
+                for network_id in dict.fromkeys((before, after))
+                if not user_may_access_network(self.user, network_id)
+                and (network_id is not None or self.network_field is None)
+            ]
+            if foreign:
+                names = [str(network) for network in Network.objects.filter(pk__in=foreign)]
+                message = gettext(
+                    "Zeile %(row)s: Das Netzwerk „%(network)s“ gehört nicht zu Ihren "
+                    "Netzwerken; Sie dürfen seine Einträge nicht ändern."
+                ) % {
+                    "row": kwargs.get("row_number", "?"),
+                    "network": ", ".join(names) or str(instance),
+                }
+                field = self.network_field or "slug"
+                errors.setdefault(field, []).append(ValidationError(message, code="foreign"))
+        if errors:
+            raise ValidationError(errors)
+
+    def filter_export(self, queryset, **kwargs):
+        queryset = super().filter_export(queryset, **kwargs)
+        if self.user is None:
+            return queryset
+        return restrict_to_user_networks(queryset, self.user, via=self.network_field)
+
+
+class NetworkResource(NetworkScopedResource):
     """Networks, matched on their slug; the profile's source by its slug."""
+
+    network_field = None
 
     website = Field(attribute="website", widget=NormalizedCharWidget(normalize_website))
     profile_source = Field(
@@ -44,7 +109,7 @@ class NetworkResource(GermanModelResource):
         import_id_fields = ("slug",)
 
 
-class MembershipResource(GermanModelResource):
+class MembershipResource(NetworkScopedResource):
     """Memberships, matched on the organisation's LEG-ID and the network's slug.
 
     Organisations without a LEG-ID (entered by hand) cannot be named in a file.
@@ -62,10 +127,10 @@ class MembershipResource(GermanModelResource):
         import_id_fields = ("organisation", "network")
 
     def filter_export(self, queryset, **kwargs):
-        return queryset.select_related("organisation", "network")
+        return super().filter_export(queryset, **kwargs).select_related("organisation", "network")
 
 
-class DeclaredMemberCountResource(GermanModelResource):
+class DeclaredMemberCountResource(NetworkScopedResource):
     """Declared member counts, matched on network (slug), reference date and source (slug)."""
 
     network = Field(attribute="network", widget=NaturalKeyForeignKeyWidget(Network, "slug"))
@@ -86,4 +151,4 @@ class DeclaredMemberCountResource(GermanModelResource):
         import_id_fields = ("network", "reference_date", "source")
 
     def filter_export(self, queryset, **kwargs):
-        return queryset.select_related("network", "source")
+        return super().filter_export(queryset, **kwargs).select_related("network", "source")

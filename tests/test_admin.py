@@ -162,6 +162,7 @@ def test_an_admin_edit_is_recorded_in_history(superuser_client):
         "postcode": "07743",
         "town": "Jena",
         "district": "Jena",
+        "loaded_version": organisation.version,
         "memberships-TOTAL_FORMS": "0",
         "memberships-INITIAL_FORMS": "0",
     }

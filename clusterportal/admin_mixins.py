@@ -1,0 +1,249 @@
+"""Back-office building blocks the apps' admins share.
+
+- ``NetworkScopedAdminMixin`` / ``NetworkScopedInlineMixin``: rows of networks the user may
+  not reach (``clusterportal.permissions``) are absent from change lists, forms, autocomplete,
+  history, bulk actions and exports, and cannot be chosen in a network field.
+- ``VersionedAdminForm`` / ``VersionedAdminMixin``: optimistic locking. The form carries the
+  version it was loaded at; a save on an older version is refused instead of overwriting.
+- ``PortalImportExportMixin``: import and export know the user, and a refused row refuses the
+  whole file, also at the confirmation step.
+- ``PortalHistoryAdmin``: reverting from the history is a change and needs the change
+  permission (simple-history's view only asks for the view permission).
+"""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportMixin
+from simple_history.admin import SimpleHistoryAdmin
+
+from clusterportal.permissions import (
+    networks_for_user,
+    restrict_to_user_networks,
+    user_may_access_network,
+)
+
+LOADED_VERSION_FIELD = "loaded_version"
+
+
+class NetworkScopedAdminMixin:
+    """A ModelAdmin whose rows belong to a network (``network_field``), or are networks
+    (``network_field = None``): the user reaches only rows of networks they may access."""
+
+    network_field: str | None = "network"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return restrict_to_user_networks(queryset, request.user, via=self.network_field)
+
+    def network_id_of(self, obj):
+        if self.network_field is None:
+            return obj.pk
+        return getattr(obj, f"{self.network_field}_id")
+
+    def may_reach(self, request, obj) -> bool:
+        return obj is None or user_may_access_network(request.user, self.network_id_of(obj))
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) and self.may_reach(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self.may_reach(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self.may_reach(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if self.network_field is not None and db_field.name == self.network_field:
+            kwargs["queryset"] = networks_for_user(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class NetworkScopedInlineMixin:
+    """An inline of rows that belong to a network: it lists, and offers, only the networks
+    the user may access (the parent's permissions decide whether it can be edited)."""
+
+    network_field = "network"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return restrict_to_user_networks(queryset, request.user, via=self.network_field)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == self.network_field:
+            kwargs["queryset"] = networks_for_user(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class VersionedAdminForm(forms.ModelForm):
+    """Optimistic locking for models with a ``version`` counter.
+
+    The hidden ``loaded_version`` says which version the user edited. On save the row is
+    read again under a row lock (``select_for_update``; requests are atomic): if its version
+    moved on, the form gets a German error naming who changed it and when, and nothing is
+    written; otherwise the version goes up by one with the save. Inline formsets are saved
+    only when this form is valid, so an inline edit cannot bypass the check.
+    """
+
+    loaded_version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        required=False,
+        min_value=1,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields[LOADED_VERSION_FIELD].initial = self.instance.version
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.instance.pk is None:
+            return cleaned_data
+        loaded = cleaned_data.get(LOADED_VERSION_FIELD)
+        model = type(self.instance)
+        current = (
+            model._default_manager.select_for_update()
+            .filter(pk=self.instance.pk)
+            .values_list("version", flat=True)
+            .first()
+        )
+        if current is None:
+            raise ValidationError(
+                _("Dieser Eintrag wurde inzwischen gelöscht; er kann nicht gespeichert werden."),
+                code="deleted",
+            )
+        if loaded is None:
+            raise ValidationError(
+                _(
+                    "Der Bearbeitungsstand fehlt. Bitte laden Sie die Seite neu und tragen Sie "
+                    "Ihre Änderungen erneut ein."
+                ),
+                code="stale",
+            )
+        if loaded != current:
+            raise ValidationError(self.stale_message(), code="stale")
+        # The save counts the version up (clusterportal.models.VersionedMixin).
+        return cleaned_data
+
+    def stale_message(self) -> str:
+        """Who changed the row last, and when, from its newest history entry."""
+        record = (
+            self.instance.history.select_related("history_user").order_by("-history_date").first()
+        )
+        advice = gettext(
+            "Ihre Änderungen wurden nicht gespeichert, damit sie diese Änderung nicht "
+            "überschreiben. Bitte laden Sie die Seite neu und tragen Sie Ihre Änderungen "
+            "erneut ein."
+        )
+        if record is None:
+            return gettext("Dieser Eintrag wurde inzwischen geändert.") + " " + advice
+        when = formats.date_format(timezone.localtime(record.history_date), "DATETIME_FORMAT")
+        user = record.history_user
+        if user is None:
+            changed = gettext("Dieser Eintrag wurde inzwischen geändert (%(date)s).") % {
+                "date": when
+            }
+        else:
+            changed = gettext(
+                "Dieser Eintrag wurde inzwischen von %(user)s geändert (%(date)s)."
+            ) % {"user": user.get_full_name() or user.get_username(), "date": when}
+        return changed + " " + advice
+
+
+class VersionedAdminMixin:
+    """Puts the form's hidden ``loaded_version`` into the first fieldset of a change form the
+    user may save (a read-only form has no form fields, and needs no version)."""
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or not self.has_change_permission(request, obj):
+            return fieldsets
+        (name, options), *rest = fieldsets
+        fields = tuple(options["fields"])
+        if LOADED_VERSION_FIELD not in fields:
+            options = {**options, "fields": (*fields, LOADED_VERSION_FIELD)}
+        return [(name, options), *rest]
+
+
+class PortalImportExportMixin(ImportExportMixin):
+    """django-import-export with the user passed to every resource (``user=…``), and a file
+    with any refused row refused as a whole, also when the confirmation is posted directly."""
+
+    def get_resource_kwargs(self, request, *args, **kwargs):
+        return {**super().get_resource_kwargs(request, *args, **kwargs), "user": request.user}
+
+    def get_import_data_kwargs(self, **kwargs):
+        return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
+
+    def process_import(self, request, **kwargs):
+        try:
+            return super().process_import(request, **kwargs)
+        except BadRequest:  # the preview's file is gone (cleanup_import_uploads) or not ours
+            messages.error(
+                request,
+                _("Die Vorschau ist abgelaufen; bitte laden Sie die Datei erneut hoch."),
+            )
+            url = reverse(
+                "admin:{}_{}_import".format(*self.get_model_info()),
+                current_app=self.admin_site.name,
+            )
+            return HttpResponseRedirect(url)
+
+    def process_result(self, result, request):
+        if result.has_errors() or result.has_validation_errors():
+            messages.error(
+                request,
+                _("Der Import wurde abgelehnt, es wurde nichts gespeichert: %(errors)s")
+                % {"errors": "; ".join(import_result_errors(result))},
+            )
+            url = reverse(
+                "admin:{}_{}_changelist".format(*self.get_model_info()),
+                current_app=self.admin_site.name,
+            )
+            return HttpResponseRedirect(url)
+        return super().process_result(result, request)
+
+    def get_valid_export_item_pks(self, request):
+        """Selected rows to export ("Ausgewählte … exportieren") must be rows the user sees."""
+        return self.get_queryset(request).values_list("pk", flat=True)
+
+
+def import_result_errors(result) -> list[str]:
+    """The messages of an import result's refused rows, for a one-line summary."""
+    found = []
+    for row in result.invalid_rows:
+        prefix = gettext("Zeile %(row)s:") % {"row": row.number}
+        for messages_of_field in row.error_dict.values():
+            found.extend(
+                message if message.startswith(prefix) else f"{prefix} {message}"
+                for message in map(str, messages_of_field)
+            )
+    for number, errors in result.row_errors():
+        prefix = gettext("Zeile %(row)s:") % {"row": number}
+        found.extend(f"{prefix} {error.error}" for error in errors)
+    found.extend(str(error.error) for error in result.base_errors)
+    return found
+
+
+class PortalHistoryAdmin(SimpleHistoryAdmin):
+    """simple-history's admin, where posting a revert needs the change permission on the row
+    (its own view checks only the view permission before saving)."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            pk_name = self.model._meta.pk.attname
+            record = get_object_or_404(
+                self.model.history.all(),
+                **{pk_name: unquote(object_id), "history_id": version_id},
+            )
+            if not self.has_change_history_permission(request, record.instance):
+                raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
