@@ -1,16 +1,69 @@
 from functools import partial
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import formats
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from . import views
 from .choices import RunStatus
 from .models import ImportRun
+from .revert import (
+    RevertRefused,
+    import_run_changes,
+    import_run_history,
+    import_run_revert,
+    import_run_revert_problems,
+)
 from .services import stored_upload_remove
+
+HISTORY_SHOWN = 200
+
+
+@views.import_permission_required
+def revert(request, model_admin, run_id):
+    """GET: what taking the run back would do, or why it cannot. POST: take it back."""
+    run = get_object_or_404(ImportRun.objects.select_related("user"), pk=run_id)
+    change_url = reverse(
+        "admin:imports_importrun_change", args=[run.pk], current_app=model_admin.admin_site.name
+    )
+    if request.method == "POST":
+        try:
+            counts = import_run_revert(run=run, user=request.user)
+        except RevertRefused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(
+                request,
+                gettext(
+                    "LEG-Import #%(run)s rückgängig gemacht: %(restored)s Organisationen auf den "
+                    "Stand vor dem Import zurückgesetzt, %(deleted)s gelöscht, %(memberships)s "
+                    "Mitgliedschaften und %(links)s Wachstumsfeld-Zuordnungen entfernt."
+                )
+                % {"run": run.pk, **counts},
+            )
+        return redirect(change_url)
+    changes = import_run_changes(run=run)
+    context = views._context(
+        request,
+        model_admin,
+        title=_("LEG-Import #%(run)s rückgängig machen") % {"run": run.pk},
+        run=run,
+        problems=import_run_revert_problems(run=run),
+        counts=[
+            (_("Organisationen zurücksetzen"), changes.changed.count()),
+            (_("Organisationen löschen"), changes.created.count()),
+            (_("Mitgliedschaften entfernen"), changes.memberships.count()),
+            (_("Wachstumsfeld-Zuordnungen entfernen"), changes.links.count()),
+        ],
+        change_url=change_url,
+    )
+    return TemplateResponse(request, "admin/imports/importrun/revert.html", context)
 
 
 @admin.register(ImportRun)
@@ -35,6 +88,7 @@ class ImportRunAdmin(admin.ModelAdmin):
         "warning_count",
         "error_count",
         "duration_display",
+        "reverted_at",
     )
     list_filter = ("status", "origin")
     search_fields = ("file_name", "sha256")
@@ -46,7 +100,18 @@ class ImportRunAdmin(admin.ModelAdmin):
         (_("Datei"), {"fields": ("file_name", "file_size", "sha256")}),
         (
             _("Ablauf"),
-            {"fields": ("status", "origin", "user", "started_at", "duration_display", "message")},
+            {
+                "fields": (
+                    "status",
+                    "origin",
+                    "user",
+                    "started_at",
+                    "applied_at",
+                    "duration_display",
+                    "message",
+                    ("reverted_at", "reverted_by"),
+                )
+            },
         ),
         (
             _("Ergebnis"),
@@ -96,6 +161,7 @@ class ImportRunAdmin(admin.ModelAdmin):
             ("<int:run_id>/confirm/", views.confirm, "confirm"),
             ("<int:run_id>/discard/", views.discard, "discard"),
             ("<int:run_id>/report/", views.report, "report"),
+            ("<int:run_id>/revert/", revert, "revert"),
         ]
         return [
             path(
@@ -105,6 +171,28 @@ class ImportRunAdmin(admin.ModelAdmin):
             )
             for route, view, name in custom
         ] + super().get_urls()
+
+    def history_context(self, run):
+        """The organisations' history entries the run wrote, with links to their history."""
+        if run.applied_at is None:
+            return {}
+        entries = list(import_run_history(run=run, limit=HISTORY_SHOWN))
+        changes = import_run_changes(run=run)
+        total = changes.created.count() + changes.changed.count()
+        return {
+            "history_entries": entries,
+            "history_total": total,
+            "history_more": ngettext(
+                "Die ersten %(shown)s von %(total)s Einträgen.",
+                "Die ersten %(shown)s von %(total)s Einträgen.",
+                total,
+            )
+            % {"shown": len(entries), "total": total}
+            if total > len(entries)
+            else "",
+            "history_memberships": changes.memberships.count(),
+            "history_links": changes.links.count(),
+        }
 
     def changelist_view(self, request, extra_context=None):
         extra_context = extra_context or {}
@@ -118,9 +206,17 @@ class ImportRunAdmin(admin.ModelAdmin):
         run = self.get_object(request, unquote(object_id))
         extra_context = extra_context or {}
         if run is not None:
+            may_import = request.user.has_perm(views.IMPORT_PERMISSION)
             extra_context.update(
                 issues=views.issue_page(request, run),
-                may_import=request.user.has_perm(views.IMPORT_PERMISSION),
+                may_import=may_import,
                 is_open=run.status == RunStatus.PREVIEW,
+                may_revert=(
+                    may_import
+                    and run.status == RunStatus.IMPORTED
+                    and run.applied_at is not None
+                    and run.reverted_at is None
+                ),
+                **self.history_context(run),
             )
         return super().change_view(request, object_id, form_url, extra_context)

@@ -113,6 +113,25 @@ class ImportRun(models.Model):
         verbose_name=_("Meldung"),
         blank=True,
     )
+    applied_at = models.DateTimeField(
+        verbose_name=_("geschrieben"),
+        null=True,
+        blank=True,
+        help_text=_("Zeitpunkt der Änderungen; so steht er in der Änderungshistorie."),
+    )
+    reverted_at = models.DateTimeField(
+        verbose_name=_("rückgängig gemacht"),
+        null=True,
+        blank=True,
+    )
+    reverted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("rückgängig gemacht von"),
+        on_delete=models.SET_NULL,
+        related_name="reverted_import_runs",
+        null=True,
+        blank=True,
+    )
 
     class Meta:
         verbose_name = _("Importlauf")
@@ -126,9 +145,57 @@ class ImportRun(models.Model):
         return f"{self.file_name} ({self.get_status_display()})"
 
     @property
+    def history_reason(self) -> str:
+        """The change reason of every history entry this run wrote: identifies the run."""
+        return f"LEG-Import #{self.pk}"
+
+    @property
+    def revert_reason(self) -> str:
+        """The change reason of the history entries written when this run is taken back."""
+        return f"Rücknahme von LEG-Import #{self.pk}"
+
+    @property
+    def reasons(self) -> tuple[str, str]:
+        return (self.history_reason, self.revert_reason)
+
+    @property
     def errors(self):
         return [issue for issue in self.report if issue["severity"] == Severity.ERROR]
 
     @property
     def warnings(self):
         return [issue for issue in self.report if issue["severity"] == Severity.WARNING]
+
+
+class ImportRunLink(models.Model):
+    """A growth-field link a run added to an organisation that existed before the run.
+
+    The link table keeps no history of its own; these rows let the run be taken back. Links of
+    organisations the run created go with the organisation.
+    """
+
+    run = models.ForeignKey(
+        ImportRun,
+        verbose_name=_("Importlauf"),
+        on_delete=models.CASCADE,
+        related_name="added_links",
+    )
+    organisation = models.ForeignKey(
+        "members.Organisation",
+        verbose_name=_("Organisation"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    growth_field = models.ForeignKey(
+        "growthfields.GrowthField",
+        verbose_name=_("Wachstumsfeld"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("vom Import hinzugefügte Zuordnung")
+        verbose_name_plural = _("vom Import hinzugefügte Zuordnungen")
+
+    def __str__(self):
+        return f"#{self.run_id}: {self.organisation_id} → {self.growth_field_id}"

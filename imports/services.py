@@ -27,9 +27,9 @@ from . import keyfigures
 from .choices import RunOrigin, RunStatus
 from .issues import Issue, IssueList
 from .leg import FIELDS, CompanyRecord, clean_company_rows
-from .models import ImportRun
+from .models import ImportRun, ImportRunLink
 from .reading import ImportFileError, open_spreadsheet
-from .writers import insert_rows, update_rows
+from .writers import copy_to_history, insert_rows, update_rows
 
 SNAPSHOT = ("id", "leg_id", *FIELDS)
 GrowthFieldLink = Organisation.growth_fields.through
@@ -285,14 +285,23 @@ def _history_rows(model, layout, rows, *, history_type, user, reason, now):
 
 
 @transaction.atomic
-def leg_import_apply(plan: ImportPlan, *, user=None) -> None:
+def leg_import_apply(plan: ImportPlan, *, user=None, run: ImportRun | None = None) -> None:
     """Write a plan: set-based, in one transaction, with history entries written in bulk.
+
+    With a (saved) ``run``, every history entry names it ("LEG-Import #12"), the run records
+    when it wrote and which growth-field links it added, so it can be taken back
+    (``imports.revert``). Every organisation the import updates gets ``version + 1``, so a
+    back-office form opened before the import cannot overwrite it.
 
     Bulk writes send no model signals, so the pages' cached figures and counts are made stale
     here (again when the transaction commits)."""
     now = timezone.now()
     portal_cache.invalidate()
-    reason = f"LEG-Import {plan.file_name}"[:100]
+    if run is not None and run.pk is not None:
+        reason = run.history_reason
+        run.applied_at = now
+    else:
+        reason = f"LEG-Import {plan.file_name}"[:100]
     if connection.vendor == "postgresql":
         # The transaction stays atomic; only the wait for the WAL flush at commit is skipped.
         # Foreign keys are checked as rows arrive rather than queued for the commit (faster).
@@ -313,6 +322,15 @@ def leg_import_apply(plan: ImportPlan, *, user=None) -> None:
             "id",
             [*FIELDS, "updated_at"],
             [(pk, *record.values, now) for record, pk in changed],
+            increment=("version",),
+        )
+        # Organisations that only gain links: a new version, but no history entry of their own.
+        update_rows(
+            Organisation,
+            "id",
+            [],
+            [(pk,) for _record, pk, changes in company.updated if not changes],
+            increment=("version",),
         )
         ids = {leg_id: row[0] for leg_id, row in company.snapshot.items()}
         if company.created:
@@ -323,6 +341,17 @@ def leg_import_apply(plan: ImportPlan, *, user=None) -> None:
             ["organisation_id", "growthfield_id"],
             [(ids[leg_id], pk) for leg_id, pk in company.new_links],
         )
+        if run is not None and run.pk is not None:
+            # Links of organisations that existed before: the link table keeps no history.
+            insert_rows(
+                ImportRunLink,
+                ["run_id", "organisation_id", "growth_field_id"],
+                [
+                    (run.pk, ids[leg_id], pk)
+                    for leg_id, pk in company.new_links
+                    if leg_id in company.snapshot
+                ],
+            )
         _add_memberships(
             [(ids[leg_id], pk) for leg_id, pk in company.new_memberships], user, reason, now
         )
@@ -336,32 +365,16 @@ def _record_organisation_history(*, now, user, reason):
     The import stamped exactly those rows with ``updated_at = now``; the database copies them
     into the history table itself, '+' where they were created now, '~' where changed.
     """
-    history = Organisation.history.model
-    columns = [f.column for f in history._meta.concrete_fields if f.name != "history_id"]
     stamp = connection.ops.adapt_datetimefield_value(now)
-    constants = {
-        "history_date": ("%s", stamp),
-        "history_change_reason": ("%s", reason),
-        "history_type": ("CASE WHEN created_at = %s THEN '+' ELSE '~' END", stamp),
-        "history_user_id": ("%s", getattr(user, "pk", None)),
-    }
-    quote = connection.ops.quote_name
-    select, params = [], []
-    for column in columns:
-        if column in constants:
-            expression, value = constants[column]
-            select.append(expression)
-            params.append(value)
-        else:
-            select.append(quote(column))
-    params.append(stamp)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {quote(history._meta.db_table)} ({', '.join(map(quote, columns))}) "
-            f"SELECT {', '.join(select)} FROM {quote(Organisation._meta.db_table)} "
-            "WHERE updated_at = %s",
-            params,
-        )
+    copy_to_history(
+        Organisation,
+        f"{connection.ops.quote_name('updated_at')} = %s",
+        [stamp],
+        history_type=("CASE WHEN created_at = %s THEN '+' ELSE '~' END", [stamp]),
+        now=now,
+        user=user,
+        reason=reason,
+    )
 
 
 def _ids_of(leg_ids):
@@ -458,10 +471,18 @@ def leg_import_run(
 
 
 def _apply_into(run: ImportRun, plan: ImportPlan, *, user) -> None:
-    """Apply the plan and set the run's outcome; a database error leaves nothing written."""
+    """Apply the plan and set the run's outcome; a database error leaves nothing written.
+
+    The run is saved first (as failed, until it succeeds), so its history entries can name it.
+    """
+    if run.pk is None:
+        run.status = RunStatus.FAILED
+        run.message = "Der Import wurde abgebrochen."
+        run.save()
     try:
-        leg_import_apply(plan, user=user)
+        leg_import_apply(plan, user=user, run=run)
     except DatabaseError as error:
+        run.applied_at = None  # rolled back with everything else
         run.status = RunStatus.FAILED
         run.message = f"Datenbankfehler, nichts wurde geschrieben: {error}"
     else:

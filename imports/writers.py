@@ -90,15 +90,24 @@ def insert_rows(model, columns: Sequence[str], rows: Sequence[Sequence]) -> int:
     return len(rows)
 
 
-def update_rows(model, key: str, columns: Sequence[str], rows: Sequence[Sequence]) -> int:
-    """Update the model's rows: each row is ``(key value, *values in the order of columns)``."""
+def update_rows(
+    model, key: str, columns: Sequence[str], rows: Sequence[Sequence], *, increment=()
+) -> int:
+    """Update the model's rows: each row is ``(key value, *values in the order of columns)``.
+
+    Every column named in ``increment`` (a version counter) goes up by one in the same
+    statement.
+    """
     if not rows:
         return 0
     table = model._meta.db_table
     if connection.vendor == "postgresql":
         stage = f"imports_stage_{table}"
         all_columns = [key, *columns]
-        assignments = ", ".join(f"{_quote(c)} = s.{_quote(c)}" for c in columns)
+        assignments = ", ".join(
+            [f"{_quote(c)} = s.{_quote(c)}" for c in columns]
+            + [f"{_quote(c)} = t.{_quote(c)} + 1" for c in increment]
+        )
         with connection.cursor() as cursor:
             cursor.execute(
                 f"CREATE TEMPORARY TABLE {_quote(stage)} ON COMMIT DROP AS "
@@ -114,10 +123,59 @@ def update_rows(model, key: str, columns: Sequence[str], rows: Sequence[Sequence
         return len(rows)
     # executemany takes the values in statement order: the columns first, the key last.
     converters = _converters(model, [*columns, key])
-    assignments = ", ".join(f"{_quote(c)} = %s" for c in columns)
+    assignments = ", ".join(
+        [f"{_quote(c)} = %s" for c in columns]
+        + [f"{_quote(c)} = {_quote(c)} + 1" for c in increment]
+    )
     statement = f"UPDATE {_quote(table)} SET {assignments} WHERE {_quote(key)} = %s"
     with connection.cursor() as cursor:
         for start in range(0, len(rows), BATCH_SIZE):
             batch = [(*row[1:], row[0]) for row in rows[start : start + BATCH_SIZE]]
             cursor.executemany(statement, _converted(batch, converters))
     return len(rows)
+
+
+def copy_to_history(model, where: str, params: Sequence, *, history_type, now, user, reason) -> int:
+    """Copy the model's rows matching ``where`` (SQL on its table) into its history table.
+
+    One ``INSERT … SELECT``: the database writes the simple-history rows itself, however many.
+    ``history_type`` is ``"+"``, ``"~"``, ``"-"`` or a ``(sql, params)`` expression.
+    """
+    history = model.history.model
+    columns = [f.column for f in history._meta.concrete_fields if f.name != "history_id"]
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    kind = history_type if isinstance(history_type, tuple) else ("%s", [history_type])
+    constants = {
+        "history_date": ("%s", [stamp]),
+        "history_change_reason": ("%s", [reason]),
+        "history_type": kind,
+        "history_user_id": ("%s", [getattr(user, "pk", None)]),
+    }
+    select, select_params = [], []
+    for column in columns:
+        if column in constants:
+            expression, values = constants[column]
+            select.append(expression)
+            select_params.extend(values)
+        else:
+            select.append(_quote(column))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {_quote(history._meta.db_table)} ({', '.join(map(_quote, columns))}) "
+            f"SELECT {', '.join(select)} FROM {_quote(model._meta.db_table)} WHERE {where}",
+            [*select_params, *params],
+        )
+        return cursor.rowcount
+
+
+def subquery_sql(queryset, column: str = "pk") -> tuple[str, tuple]:
+    """``(sql, params)`` of the queryset's ``column`` values, for ``… IN (sql)``."""
+    return queryset.order_by().values_list(column).query.sql_with_params()
+
+
+def delete_where(queryset) -> int:
+    """Delete the queryset's rows in one statement: no signals, no per-row history, no cascade.
+
+    Callers delete dependent rows first and record history themselves (``copy_to_history``).
+    """
+    return queryset._raw_delete(queryset.db)
