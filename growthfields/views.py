@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView, View
 
 from clusterportal.cache import cache_public_page, cached
+from clusterportal.csvsafe import neutralised_text
 from networks import selectors as network_selectors
 
 from . import selectors
@@ -83,15 +84,6 @@ class CompareView(TemplateView):
         )
 
 
-CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_text(value):
-    """A text cell that a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(CSV_FORMULA_START) else text
-
-
 def csv_number(value):
     """A number as German spreadsheets read it: decimal comma, no grouping, "" for none."""
     if value is None:
@@ -119,11 +111,11 @@ class CompareExportView(View):
                 _("%(label)s: Abgrenzung") % {"label": label},
                 _("%(label)s: Quelle") % {"label": label},
             ]
-        writer.writerow(csv_text(cell) for cell in header)
+        writer.writerow(neutralised_text(cell) for cell in header)
         for row, parent in table.rows_with_parent():
             line = [
-                csv_text(row.field.display_name),
-                csv_text(parent.field.display_name if parent else ""),
+                neutralised_text(row.field.display_name),
+                neutralised_text(parent.field.display_name if parent else ""),
             ]
             for key in Metric.values:
                 cell = row.cells[key]
@@ -132,21 +124,27 @@ class CompareExportView(View):
                     csv_number(cell.value),
                     _("ca.") if cell.approximate else "",
                     figure.reference_date.isoformat() if figure else "",
-                    csv_text(cell.scope_note),
-                    csv_text(str(figure.source) if figure else ""),
+                    neutralised_text(cell.scope_note),
+                    neutralised_text(str(figure.source) if figure else ""),
                 ]
             writer.writerow(line)
         license = settings.PORTAL_DATA_LICENSE
         writer.writerow([])
         writer.writerow(
-            [csv_text(_("Lizenz")), csv_text(license["name"]), csv_text(license.get("url", ""))]
+            [
+                neutralised_text(_("Lizenz")),
+                neutralised_text(license["name"]),
+                neutralised_text(license.get("url", "")),
+            ]
         )
-        writer.writerow([csv_text(_("Namensnennung")), csv_text(license.get("attribution", ""))])
+        writer.writerow(
+            [neutralised_text(_("Namensnennung")), neutralised_text(license.get("attribution", ""))]
+        )
         writer.writerow(
             [
-                csv_text(_("Erstellt")),
+                neutralised_text(_("Erstellt")),
                 timezone.localdate().isoformat(),
-                csv_text(request.build_absolute_uri()),
+                neutralised_text(request.build_absolute_uri()),
             ]
         )
         return response

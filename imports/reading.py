@@ -3,6 +3,11 @@
 Every refusal is an ``ImportFileError`` with a German message for staff; nothing here ever
 lets a traceback through for a file a user could upload. Limits (settings ``LEG_IMPORT_*``) are
 checked before the content is parsed in full, so memory stays bounded.
+
+Cells escaped by the portal's own exports (``'=1+1``, see ``clusterportal.csvsafe``) are read
+without that apostrophe: staff may take the directory's export through a spreadsheet program
+and back into the import, and must get the original value, not ``'=1+1``. Nothing else about a
+cell is changed here.
 """
 
 import csv
@@ -14,6 +19,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
+
+from clusterportal.csvsafe import QUOTE, unneutralise
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -157,13 +164,18 @@ def _csv_rows(reader) -> Iterator[tuple[int, list]]:
         if row_number - 1 > limit:
             raise ImportFileError(f"Die Datei hat mehr als {limit} Datenzeilen.")
         if any(value.strip() for value in values):
+            if QUOTE in "".join(values):  # one test per row; rarely true
+                values = [unneutralise(value) for value in values]
             yield row_number, values
 
 
-def _check_zip(path: Path) -> None:
+def check_xlsx_archive(source) -> None:
+    """Refuse an XLSX file (a path or a binary file object) by its ZIP directory alone: not an
+    archive, no workbook inside, encrypted, or unpacking to more than
+    ``LEG_IMPORT_MAX_UNCOMPRESSED_BYTES`` (a zip bomb). Nothing is unpacked here."""
     try:
-        archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as error:
+        archive = zipfile.ZipFile(source)
+    except Exception as error:  # BadZipFile, OSError, ValueError, … for broken directories
         raise ImportFileError(
             "Die Excel-Datei ist beschädigt (kein gültiges ZIP-Archiv)."
         ) from error
@@ -185,7 +197,7 @@ def _check_zip(path: Path) -> None:
 
 
 def _open_xlsx(path: Path) -> Spreadsheet:
-    _check_zip(path)
+    check_xlsx_archive(path)
     import openpyxl
 
     # A file object, not the path: openpyxl refuses a path by its extension (".csv"), and the
@@ -252,7 +264,7 @@ def _xlsx_rows(rows, width) -> Iterator[tuple[int, list]]:
             row_number += 1
             if row_number - 1 > limit:
                 raise ImportFileError(f"Die Datei hat mehr als {limit} Datenzeilen.")
-            values = [_cell_value(cell) for cell in values[:width]]
+            values = [unneutralise(_cell_value(cell)) for cell in values[:width]]
             if any(value not in (None, "") for value in values):
                 values += [None] * (width - len(values))
                 yield row_number, values

@@ -22,6 +22,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from clusterportal.csvsafe import neutralised_text
 from members.models import Organisation
 
 from .choices import RunOrigin, RunStatus, Severity
@@ -38,7 +39,6 @@ from .services import (
 IMPORT_PERMISSION = "imports.add_importrun"
 ISSUES_PER_PAGE = 100
 REPORT_COLUMNS = (_("Zeile"), _("Spalte"), _("Wert"), _("Meldung"), _("Art"))
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 LINK_LABELS = {"growth_field": _("Wachstumsfeld"), "network": _("Netzwerk")}
 
 
@@ -305,12 +305,6 @@ def discard(request, model_admin, run_id):
     return redirect(_url(model_admin, "upload"))
 
 
-def neutralised(value) -> str:
-    """A cell a spreadsheet program will show as text, never evaluate as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
 @import_permission_required
 def report(request, model_admin, run_id):
     """The run's full report as CSV: UTF-8 with BOM, ``;``, one line per error or warning."""
@@ -322,7 +316,7 @@ def report(request, model_admin, run_id):
     writer.writerow([str(column) for column in REPORT_COLUMNS])
     for issue in run.report:
         writer.writerow(
-            neutralised(value)
+            neutralised_text(value)
             for value in (
                 issue["row"],
                 issue["column"],

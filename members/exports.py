@@ -18,8 +18,8 @@ attribution the licence requires and the address of the exported result. The wor
 document properties repeat the licence.
 
 Text cells that a spreadsheet would read as a formula (starting with ``=``, ``+``, ``-``,
-``@``, a tab or a carriage return) get a leading apostrophe (OWASP "CSV injection");
-numbers are never touched, so a negative number stays a number.
+``@``, a tab or a carriage return) get a leading apostrophe (OWASP "CSV injection", see
+``clusterportal.csvsafe``); numbers are never touched, so a negative number stays a number.
 """
 
 import csv
@@ -39,12 +39,12 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from clusterportal.csvsafe import neutralise, xlsx_clean, xlsx_value
 from imports.widgets import format_german_decimal
 
 from .choices import OrganisationKind
 
 CHUNK_SIZE = 2000
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -75,14 +75,6 @@ HEADER = (
 # A primary key no organisation has: reversed once, it gives the pattern of every detail page's
 # address (a reverse() per row would cost more than the rest of the row).
 _PK_PLACEHOLDER = 9081726354453627189
-
-
-def neutralise(value):
-    """A text cell that a spreadsheet would run as a formula, with a leading apostrophe;
-    anything else (numbers, dates, booleans, None, harmless text) unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return f"'{value}"
-    return value
 
 
 def header() -> list[str]:
@@ -221,7 +213,8 @@ def xlsx_response(queryset, request) -> FileResponse:
         sheet.column_dimensions[letter].width = width
     sheet.append(_bold_cells(sheet, header()))
     for row in rows(queryset, portal):
-        sheet.append(row)
+        # The rows are neutralised; control characters XLSX cannot hold become U+FFFD.
+        sheet.append([xlsx_clean(value) for value in row])
 
     _append_licence_sheet(workbook, request)
 
@@ -261,4 +254,4 @@ def _append_licence_sheet(workbook, request) -> None:
         (_("Quelle"), source),
         (_("Stand des Exports"), timezone.localdate()),
     ):
-        sheet.append([*_bold_cells(sheet, [label]), neutralise(value)])
+        sheet.append([*_bold_cells(sheet, [label]), xlsx_value(value)])

@@ -21,6 +21,13 @@ def empty_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def private_upload_dir(settings, tmp_path):
+    """Uploads (LEG and the admin's import buttons) wait in the test's own directory, never in
+    the checkout's var/imports."""
+    settings.LEG_IMPORT_UPLOAD_DIR = tmp_path / "uploads"
+
+
 @pytest.fixture
 def superuser_client(client, django_user_model):
     """A client logged in as a back-office superuser."""

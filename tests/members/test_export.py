@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from openpyxl import load_workbook
 
-from members.exports import as_csv_text, neutralise
+from clusterportal.csvsafe import neutralise
+from members.exports import as_csv_text
 from tests.factories import (
     GrowthFieldFactory,
     MembershipFactory,
@@ -223,8 +224,8 @@ def test_export_applies_the_filters(client, file_format):
 @pytest.mark.parametrize("file_format", ["csv", "xlsx"])
 def test_unpublished_organisations_are_never_exported(client, file_format):
     OrganisationFactory(name="Öffentlich GmbH")
-    OrganisationFactory(name="Verborgen GmbH", leg_id="TH-000099", published=False)
-    for params in ({}, {"leg_id": "TH-000099"}, {"q": "Verborgen"}):
+    OrganisationFactory(name="Verborgen GmbH", leg_id="TH-987654", published=False)
+    for params in ({}, {"leg_id": "TH-987654"}, {"q": "Verborgen"}):
         response = client.get(export_url(), {"format": file_format, **params})
         if file_format == "csv":
             content = str(csv_rows(response))

@@ -1,9 +1,15 @@
 """``manage.py cleanup_import_uploads``: delete the stored uploads nobody will confirm any more.
 
 Run it daily (cron). It deletes the files of runs that are no longer a preview, discards
-previews older than ``--hours`` (24) together with their files, and deletes files in
-``LEG_IMPORT_UPLOAD_DIR`` that no run refers to and that are older than ``--grace-minutes`` (60;
-a file that young may belong to an upload whose preview is still being made).
+previews older than ``--older-than`` hours (24; also spelt ``--hours``) together with their
+files, and deletes files in ``LEG_IMPORT_UPLOAD_DIR`` that no run refers to and that are older
+than ``--grace-minutes`` (60; a file that young may belong to an upload whose preview is still
+being made).
+
+It also deletes the files the back office's import buttons (django-import-export) keep between
+preview and confirm (``clusterportal.tmp_storage``) once they are older than ``--older-than``
+hours: a confirmed import deletes its own file, so what is left that long belongs to a preview
+nobody confirmed.
 """
 
 import datetime
@@ -15,6 +21,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from clusterportal.tmp_storage import abandoned_files
 from imports.choices import RunStatus
 from imports.forms import STORED_NAME
 from imports.models import ImportRun
@@ -24,15 +31,21 @@ from imports.services import import_run_discard, import_run_release_file, stored
 class Command(BaseCommand):
     help = (
         "Löscht gespeicherte LEG-Uploads: von abgeschlossenen Importläufen, von Vorschauen, "
-        "die älter als 24 Stunden sind (die Vorschau wird verworfen), und verwaiste Dateien."
+        "die älter als 24 Stunden sind (die Vorschau wird verworfen), und verwaiste Dateien; "
+        "dazu liegengebliebene Dateien der Import-Schaltflächen im Verwaltungsbereich."
     )
 
     def add_arguments(self, parser):
         parser.add_argument(
+            "--older-than",
             "--hours",
+            dest="hours",
             type=float,
             default=24,
-            help="Vorschauen, die älter sind, werden verworfen (Vorgabe: 24)",
+            help=(
+                "Vorschauen und Importdateien, die älter sind (in Stunden), werden verworfen "
+                "(Vorgabe: 24)"
+            ),
         )
         parser.add_argument(
             "--grace-minutes",
@@ -82,10 +95,17 @@ class Command(BaseCommand):
                     orphans += 1
                     self.stdout.write(f"verwaist, gelöscht: {path}")
 
+        admin_files = 0
+        for path in abandoned_files(older_than_hours=hours):
+            path.unlink(missing_ok=True)
+            admin_files += 1
+            self.stdout.write(f"liegengeblieben, gelöscht: {path}")
+
         self.stdout.write(
             self.style.SUCCESS(
                 f"{released} Datei(en) abgeschlossener Importläufe gelöscht "
                 f"({finished} Importläufe bereinigt), {expired} alte Vorschau(en) verworfen, "
-                f"{orphans} verwaiste Datei(en) gelöscht."
+                f"{orphans} verwaiste Datei(en) gelöscht, {admin_files} liegengebliebene "
+                "Importdatei(en) der Verwaltung gelöscht."
             )
         )
