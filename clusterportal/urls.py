@@ -15,7 +15,11 @@ admin.site.site_header = _("Clusterportal Thüringen – Back Office")
 admin.site.site_title = _("Clusterportal Back Office")
 admin.site.index_title = _("Verwaltung der Wachstumsfelder, Netzwerke und Mitglieder")
 
+handler500 = "clusterportal.views.server_error"
+
 urlpatterns = [
+    # For the load balancer: outside i18n_patterns, never cached, never redirected to HTTPS.
+    path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("clusterportal.api_urls")),
     path(

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import environ
 from django.utils.translation import gettext_lazy as _
-from import_export.formats.base_formats import CSV, XLSX
+
+from clusterportal.formats import SafeCSV, SafeXLSX
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -124,8 +125,15 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 # Links without a scheme ("www.elmug.de") get https://, as Django 6 will do by default.
 FORMS_URLFIELD_ASSUME_HTTPS = True
 
-# django-import-export: only the two formats the agency works with.
-IMPORT_EXPORT_FORMATS = [CSV, XLSX]
+# django-import-export: only the two formats the agency works with, both escaping formulas on
+# export (clusterportal.csvsafe) and undoing exactly that on import.
+IMPORT_EXPORT_FORMATS = [SafeCSV, SafeXLSX]
+# Uploads between preview and confirm: 0600 files below LEG_IMPORT_UPLOAD_DIR, never in /tmp.
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "clusterportal.tmp_storage.PrivateTempFolderStorage"
+# Import and export need their own permissions ("members.import_organisation",
+# "networks.export_membership", …; see clusterportal/permissions.py), not just staff status.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
 
 # LEG spreadsheet import: limits that refuse a file before it is parsed in full.
 LEG_IMPORT_MAX_BYTES = env.int("LEG_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)  # uploads
@@ -140,10 +148,22 @@ LEG_IMPORT_UPLOAD_DIR = env.path("LEG_IMPORT_UPLOAD_DIR", default=BASE_DIR / "va
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o600
 
+# Logs go to stdout: plain lines in development, one JSON object per line with LOG_FORMAT=json
+# (production's default; fields: clusterportal.logging). django.request's errors propagate here.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "clusterportal.logging.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": env("LOG_FORMAT", default="text"),
+        },
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
 
@@ -170,6 +190,32 @@ CACHES = {
     "default": env.cache("CACHE_URL", default="locmemcache://clusterportal"),
 }
 
+# Content-Security-Policy (django-csp 4), enforced in every setting, not report-only. The public
+# pages run no JavaScript and load only our own CSS and images. The back office (every view of
+# the admin site, import-export and the LEG import included) may also use inline <style> blocks,
+# as Django's change list and the import pages do, and nothing else: the admin's scripts are
+# files and pass 'self'. clusterportal.middleware.CSPMiddleware adds PORTAL_ADMIN_CSP_UPDATE.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+PORTAL_ADMIN_CSP_UPDATE = {"style-src": ["'unsafe-inline'"]}
+# Our subclass in django-csp's place (same position in MIDDLEWARE).
+MIDDLEWARE = [
+    "clusterportal.middleware.CSPMiddleware" if name == "csp.middleware.CSPMiddleware" else name
+    for name in MIDDLEWARE
+]
+
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [],
@@ -188,3 +234,35 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
 }
+
+# Login throttling (django-axes 8). After AXES_FAILURE_LIMIT failed logins for the same user
+# name from the same address, that combination is locked out for AXES_COOLOFF_MINUTES (every
+# further attempt during the lockout starts the wait again); a successful login clears the
+# count. Behind a reverse proxy set AXES_PROXY_COUNT to the number of proxies in front of the
+# application: the client's address is then read from X-Forwarded-For, counting that many
+# entries from the right (the ones our own proxies appended), never from the left, which the
+# client can forge. django-ipware, which axes would use for this, is not installed, so
+# axes_client_ip does it; 0 (the default) uses REMOTE_ADDR and ignores the header.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.int("AXES_COOLOFF_MINUTES", default=15) / 60  # hours, as axes reads it
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
+AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+
+
+def axes_client_ip(request):
+    """The client's address: REMOTE_ADDR, or behind AXES_IPWARE_PROXY_COUNT trusted proxies the
+    X-Forwarded-For entry that many places from the right (REMOTE_ADDR if there are fewer)."""
+    from django.conf import settings
+
+    count = settings.AXES_IPWARE_PROXY_COUNT or 0
+    remote = request.META.get("REMOTE_ADDR", "")
+    if count <= 0:
+        return remote
+    header = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    forwarded = [entry.strip() for entry in header.split(",") if entry.strip()]
+    return forwarded[-count] if len(forwarded) >= count else remote
+
+
+AXES_CLIENT_IP_CALLABLE = axes_client_ip
