@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run test lint check bench bench-pages clean
+.PHONY: setup run serve test lint check bench bench-pages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,12 @@ setup: $(STAMP)
 ## run: setup, then serve at http://$(HOST):$(PORT)
 run: setup
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## serve: production-style: collectstatic, then gunicorn (gunicorn.conf.py) on $(HOST):$(PORT)
+##        (needs SECRET_KEY and ALLOWED_HOSTS; SECURE_SSL_REDIRECT=False for plain HTTP locally)
+serve: setup
+	DJANGO_SETTINGS_MODULE=clusterportal.settings.production $(BIN)/python manage.py collectstatic --noinput
+	DJANGO_SETTINGS_MODULE=clusterportal.settings.production HOST=$(HOST) PORT=$(PORT) $(BIN)/gunicorn
 
 ## test: setup, then the whole test suite on the database DATABASE_URL names
 test: setup
