@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run serve test lint check bench bench-pages clean
+.PHONY: setup run serve test lint check bench bench-pages bench-load bench-faults clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,14 @@ bench: setup
 ## bench-pages: server time and queries of the public pages with 100k organisations (PostgreSQL)
 bench-pages: setup
 	$(BIN)/python bench/pages.py
+
+## bench-load: 32 visitors against gunicorn, idle and during a 100k import (PostgreSQL, Redis)
+bench-load: setup
+	$(BIN)/python bench/load.py
+
+## bench-faults: database restarted while browsing, killed during an import (private cluster; root)
+bench-faults: setup
+	$(BIN)/python bench/faults.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
