@@ -52,6 +52,13 @@ def _bump() -> None:
         cache.set(VERSION_KEY, time.time_ns(), timeout=None)
 
 
+def invalidate_on_commit() -> None:
+    """Make every cached entry stale when the running transaction commits (at once outside
+    one). For long bulk writes (the LEG import): until they commit, other requests still read
+    the old data, so their cached pages stay right and are served throughout."""
+    transaction.on_commit(_bump)
+
+
 def invalidate() -> None:
     """Make every cached entry stale, now and again when the running transaction commits.
 

@@ -294,9 +294,10 @@ def leg_import_apply(plan: ImportPlan, *, user=None, run: ImportRun | None = Non
     back-office form opened before the import cannot overwrite it.
 
     Bulk writes send no model signals, so the pages' cached figures and counts are made stale
-    here (again when the transaction commits)."""
+    here, when the transaction commits: until then visitors read the old data anyway, and
+    the cached pages keep being served while the import writes."""
     now = timezone.now()
-    portal_cache.invalidate()
+    portal_cache.invalidate_on_commit()
     if run is not None and run.pk is not None:
         reason = run.history_reason
         run.applied_at = now
@@ -466,7 +467,14 @@ def leg_import_run(
         progress("Schreiben")
         _apply_into(run, plan, user=user)
     run.duration = time.monotonic() - started
-    run.save()
+    try:
+        run.save()
+    except DatabaseError:
+        if run.status != RunStatus.FAILED:
+            raise
+        # The database went away while writing: the run was recorded as failed before the
+        # write began (_apply_into), and stays so; the caller still gets the reason.
+        run.message += " Das Ergebnis ließ sich nicht speichern; der Lauf bleibt als fehlgeschlagen verzeichnet."
     return run
 
 

@@ -35,8 +35,9 @@ def test_different_filters_have_their_own_counts():
     assert CachedCountPaginator(Organisation.objects.all(), 10).count == 2
 
 
-def test_the_leg_import_makes_counts_stale(tmp_path):
-    """The import writes in bulk without signals; it invalidates the cache itself."""
+def test_the_leg_import_makes_counts_stale(tmp_path, django_capture_on_commit_callbacks):
+    """The import writes in bulk without signals; it invalidates the cache itself, when its
+    transaction commits (before, the old count is still right for everyone else)."""
     from django.core.management import call_command
 
     from imports.services import leg_import_run
@@ -49,8 +50,12 @@ def test_the_leg_import_makes_counts_stale(tmp_path):
         "LEG-ID;Name;Art;PLZ;Ort\nTH-000001;Jenaer Optik GmbH;Unternehmen;07743;Jena\n",
         encoding="utf-8",
     )
-    run = leg_import_run(path=sample, file_name="leg.csv")
-    assert run.created == 1
+    with django_capture_on_commit_callbacks() as callbacks:
+        run = leg_import_run(path=sample, file_name="leg.csv")
+        assert run.created == 1
+        assert CachedCountPaginator(queryset.all(), 10).count == 0  # not committed yet
+    for callback in callbacks:
+        callback()
     assert CachedCountPaginator(queryset.all(), 10).count == 1
 
 

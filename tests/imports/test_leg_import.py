@@ -911,6 +911,39 @@ def test_a_database_failure_in_the_middle_writes_nothing(tmp_path, failing):
     assert not Organisation.objects.filter(leg_id="TH-000006").exists()
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_database_gone_for_good_leaves_the_run_marked_failed(tmp_path):
+    """When the database dies during the write and is still gone for the run's final save,
+    the run stays recorded as failed (it was saved so before the write began), nothing is
+    written, and the command ends with its message and exit status 1, not a traceback."""
+    call_command("load_reference_data", stdout=StringIO())
+    services.leg_import_run(path=write_csv(tmp_path / "bestand.csv", BASE_ROWS))
+    before = state()
+    real_save = ImportRun.save
+    saves = []
+
+    def save_until_the_write(self, *args, **kwargs):
+        saves.append(self.status)
+        if len(saves) > 1:  # the first save records the run as failed; then the server is gone
+            raise DatabaseError("server closed the connection unexpectedly")
+        return real_save(self, *args, **kwargs)
+
+    lost = DatabaseError("terminating connection due to administrator command")
+    with (
+        mock.patch.object(services, "update_rows", side_effect=lost),
+        mock.patch.object(ImportRun, "save", save_until_the_write),
+    ):
+        out, err, status = command(write_csv(tmp_path / "neu.csv", later_rows()))
+    assert status == 1
+    assert "fehlgeschlagen" in out
+    assert "administrator command" in err and "als fehlgeschlagen verzeichnet" in err
+    assert "Traceback" not in err
+    assert state() == before
+    assert ImportRun.objects.order_by("-pk").values_list("status", flat=True)[0] == (
+        RunStatus.FAILED
+    )
+
+
 # Key figures --------------------------------------------------------------------------------------
 
 

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from imports.choices import RunStatus
 from imports.services import leg_import_run
@@ -69,7 +70,15 @@ class Command(BaseCommand):
         interactive = sys.stderr.isatty() and options.get("verbosity", 1) > 0
         progress = Progress(self.stderr._out, interactive)
         max_bytes = max_mb * 1024 * 1024 if max_mb else settings.LEG_IMPORT_COMMAND_MAX_BYTES
-        run = leg_import_run(path=path, dry_run=dry_run, progress=progress, max_bytes=max_bytes)
+        try:
+            run = leg_import_run(
+                path=path, dry_run=dry_run, progress=progress, max_bytes=max_bytes
+            )
+        except DatabaseError as error:
+            progress.close()
+            raise CommandError(
+                f"Datenbankfehler, der Import wurde abgebrochen; es wurde nichts geschrieben: {error}"
+            ) from error
         progress.close()
 
         for issue in run.report:
