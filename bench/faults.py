@@ -391,12 +391,14 @@ def import_scenario(cluster, env, path, *, write_timeout=600.0):
         cluster.stop("immediate")
         log(f"  killed the database {killed_at:.1f} s in, during: {killed_during}")
         try:
-            stdout, _ = process.communicate(timeout=300)
+            stdout, rest = process.communicate(timeout=300)
         except subprocess.TimeoutExpired:
             process.kill()
-            stdout, _ = process.communicate()
+            stdout, rest = process.communicate()
             scenario.notes.append("The import did not exit within 300 s and was killed.")
         reader.join(timeout=5)
+        # communicate() reads stderr too, racing the reader thread: keep what it got.
+        stderr_lines.extend((rest or "").splitlines(keepends=True))
         exited_at = time.time() - started
     finally:
         if process.poll() is None:

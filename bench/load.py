@@ -392,10 +392,11 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     message: str = ""
+    nice: int = 0
 
 
 def run_phase(name, *, host, users, duration, wait, warmup=10.0, import_file=None,
-              import_env=None, import_delay=5.0, tail=3.0):
+              import_env=None, import_delay=5.0, tail=3.0, import_nice=0):
     """Locust for ``warmup`` + ``duration`` seconds (and, with ``import_file``, until the
     import that starts ``import_delay`` seconds after the warm-up has ended, plus ``tail``).
     Returns every sample, the import's result and the epoch second the measurement began
@@ -425,15 +426,16 @@ def run_phase(name, *, host, users, duration, wait, warmup=10.0, import_file=Non
                     log(f"  import of {import_file.name} starts")
                     import_log = open(OUT / f"load_{name}_import.log", "w", encoding="utf-8")  # noqa: SIM115
                     started = time.time()
+                    niced = ["nice", "-n", str(import_nice)] if import_nice else []
                     importer = subprocess.Popen(
-                        [sys.executable, "manage.py", "import_leg", str(import_file)],
+                        [*niced, sys.executable, "manage.py", "import_leg", str(import_file)],
                         cwd=REPO, env=import_env, stdout=import_log, stderr=subprocess.STDOUT,
                     )
                 if importer is not None and result is None and importer.poll() is not None:
                     ended = time.time()
                     import_log.close()
                     result = ImportResult(import_file.name, importer.returncode,
-                                          ended - started, started, ended)
+                                          ended - started, started, ended, nice=import_nice)
                     log(f"  import ended after {result.wall:.1f} s (exit {importer.returncode})")
                 if locust.poll() is not None:
                     raise RuntimeError(f"locust ended early; see bench/out/load_{name}_locust.log")
@@ -530,7 +532,9 @@ def render_pair(idle, loaded, *, title, import_result, cache_note):
         r = import_result
         lines += [
             "",
-            f"Import during the load: `manage.py import_leg {r.file_name}`: exit {r.returncode}, "
+            "Import during the load: "
+            + (f"`nice -n {r.nice} " if r.nice else "`")
+            + f"manage.py import_leg {r.file_name}`: exit {r.returncode}, "
             f"run status **{r.status or '?'}**, {r.rows:,} rows ({r.created:,} created, "
             f"{r.updated:,} updated, {r.unchanged:,} unchanged), "
             f"{(r.duration or 0):.1f} s in the engine, {r.wall:.1f} s wall (process start to "
@@ -564,6 +568,9 @@ def main(argv=None):
     parser.add_argument("--no-import", action="store_true", help="idle runs only")
     parser.add_argument("--import-delay", type=float, default=5.0,
                         help="seconds of measured load before the import starts")
+    parser.add_argument("--import-nice", type=int, default=10,
+                        help="niceness of the import process (0: same priority as the pages); "
+                        "a batch import runs niced on an app server, so visitors come first")
     parser.add_argument("--warmup", type=float, default=10.0,
                         help="seconds of load before each measurement (not counted)")
     parser.add_argument("--rows", type=int, default=pages_bench.ORGANISATIONS)
@@ -617,6 +624,7 @@ def main(argv=None):
                     f"cache_{mode}_{phase}", host=gunicorn.host, users=args.users,
                     duration=args.duration, wait=args.wait, warmup=args.warmup,
                     import_file=import_file, import_env=env, import_delay=args.import_delay,
+                    import_nice=args.import_nice,
                 )
                 if imported is not None:
                     read_import_run(imported)
