@@ -238,7 +238,7 @@ class Bench:
 
     def reset(self):
         """Organisations, their links, memberships, history and import runs emptied."""
-        from imports.models import ImportRun
+        from imports.models import ImportRun, ImportRunLink
         from members.models import Organisation
         from networks.models import Membership
 
@@ -248,6 +248,7 @@ class Bench:
             Membership,
             Organisation.growth_fields.through,
             Organisation.history.model,
+            ImportRunLink,
             Organisation,
             ImportRun,
         ]
