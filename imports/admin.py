@@ -48,19 +48,23 @@ def revert(request, model_admin, run_id):
                 % {"run": run.pk, **counts},
             )
         return redirect(change_url)
-    changes = import_run_changes(run=run)
+    problems = import_run_revert_problems(run=run)
+    counts = []
+    if not problems:  # the page shows them only for a run that can be taken back
+        changes = import_run_changes(run=run)
+        counts = [
+            (_("Organisationen zurücksetzen"), changes.changed.count()),
+            (_("Organisationen löschen"), changes.created.count()),
+            (_("Mitgliedschaften entfernen"), changes.memberships.count()),
+            (_("Wachstumsfeld-Zuordnungen entfernen"), changes.links.count()),
+        ]
     context = views._context(
         request,
         model_admin,
         title=_("LEG-Import #%(run)s rückgängig machen") % {"run": run.pk},
         run=run,
-        problems=import_run_revert_problems(run=run),
-        counts=[
-            (_("Organisationen zurücksetzen"), changes.changed.count()),
-            (_("Organisationen löschen"), changes.created.count()),
-            (_("Mitgliedschaften entfernen"), changes.memberships.count()),
-            (_("Wachstumsfeld-Zuordnungen entfernen"), changes.links.count()),
-        ],
+        problems=problems,
+        counts=counts,
         change_url=change_url,
     )
     return TemplateResponse(request, "admin/imports/importrun/revert.html", context)
@@ -211,12 +215,7 @@ class ImportRunAdmin(admin.ModelAdmin):
                 issues=views.issue_page(request, run),
                 may_import=may_import,
                 is_open=run.status == RunStatus.PREVIEW,
-                may_revert=(
-                    may_import
-                    and run.status == RunStatus.IMPORTED
-                    and run.applied_at is not None
-                    and run.reverted_at is None
-                ),
+                may_revert=may_import and run.revertible,
                 **self.history_context(run),
             )
         return super().change_view(request, object_id, form_url, extra_context)

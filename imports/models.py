@@ -159,6 +159,16 @@ class ImportRun(models.Model):
         return (self.history_reason, self.revert_reason)
 
     @property
+    def revertible(self) -> bool:
+        """Imported with its history entries naming it (``applied_at``), not yet taken back.
+        Whether later changes stand in the way is ``imports.revert``'s question."""
+        return (
+            self.status == RunStatus.IMPORTED
+            and self.applied_at is not None
+            and self.reverted_at is None
+        )
+
+    @property
     def errors(self):
         return [issue for issue in self.report if issue["severity"] == Severity.ERROR]
 

@@ -264,7 +264,9 @@ def _xlsx_rows(rows, width) -> Iterator[tuple[int, list]]:
             row_number += 1
             if row_number - 1 > limit:
                 raise ImportFileError(f"Die Datei hat mehr als {limit} Datenzeilen.")
-            values = [unneutralise(_cell_value(cell)) for cell in values[:width]]
+            values = [_cell_value(cell) for cell in values[:width]]
+            if any(type(value) is str and value[:1] == QUOTE for value in values):  # rarely
+                values = [unneutralise(value) for value in values]
             if any(value not in (None, "") for value in values):
                 values += [None] * (width - len(values))
                 yield row_number, values

@@ -27,6 +27,7 @@ from networks.models import Membership
 from .choices import RunStatus
 from .leg import FIELDS
 from .models import ImportRun, ImportRunLink
+from .services import record_organisation_history
 from .writers import copy_to_history, delete_where, subquery_sql, update_rows
 
 GrowthFieldLink = Organisation.growth_fields.through
@@ -62,14 +63,15 @@ class RunChanges:
 
 def import_run_changes(*, run: ImportRun) -> RunChanges:
     """The history entries and links the run wrote (querysets)."""
+    # Every entry the run wrote carries its reason and the moment it wrote (history_date is
+    # indexed, the reason is not).
+    written = {"history_date": run.applied_at, "history_change_reason": run.history_reason}
     history = Organisation.history
     return RunChanges(
         run=run,
-        created=history.filter(history_change_reason=run.history_reason, history_type="+"),
-        changed=history.filter(history_change_reason=run.history_reason, history_type="~"),
-        memberships=Membership.history.filter(
-            history_change_reason=run.history_reason, history_type="+"
-        ),
+        created=history.filter(**written, history_type="+"),
+        changed=history.filter(**written, history_type="~"),
+        memberships=Membership.history.filter(**written, history_type="+"),
         links=ImportRunLink.objects.filter(run=run),
     )
 
@@ -77,7 +79,9 @@ def import_run_changes(*, run: ImportRun) -> RunChanges:
 def import_run_history(*, run: ImportRun, limit: int = 200):
     """The organisations' history entries of the run, first ``limit``, with their names."""
     return (
-        Organisation.history.filter(history_change_reason=run.history_reason)
+        Organisation.history.filter(
+            history_date=run.applied_at, history_change_reason=run.history_reason
+        )
         .select_related("history_user")
         .order_by("name", "id")[:limit]
     )
@@ -98,11 +102,11 @@ def _names(rows) -> str:
 
 def import_run_revert_problems(*, run: ImportRun) -> list[str]:
     """Why the run cannot be taken back (German sentences); empty if it can."""
-    if run.status != RunStatus.IMPORTED:
-        return [_("Nur importierte Läufe können rückgängig gemacht werden.")]
-    if run.reverted_at is not None:
-        return [_("Dieser Import wurde bereits rückgängig gemacht.")]
-    if run.applied_at is None:
+    if not run.revertible:
+        if run.status != RunStatus.IMPORTED:
+            return [_("Nur importierte Läufe können rückgängig gemacht werden.")]
+        if run.reverted_at is not None:
+            return [_("Dieser Import wurde bereits rückgängig gemacht.")]
         return [
             _(
                 "Dieser Import wurde vor der Einführung der Rücknahme geschrieben; seine "
@@ -111,7 +115,9 @@ def import_run_revert_problems(*, run: ImportRun) -> list[str]:
         ]
     changes = import_run_changes(run=run)
     # Later runs that were taken back do not count: neither their entries nor their revert's.
-    undone = ImportRun.objects.filter(pk__gt=run.pk, reverted_at__isnull=False)
+    # "Later" means written later: a preview confirmed late may have a lower id than a run
+    # that wrote before it.
+    undone = ImportRun.objects.filter(applied_at__gt=run.applied_at, reverted_at__isnull=False)
     undone_reasons = [
         r for pk in undone.values_list("pk", flat=True) for r in ImportRun(pk=pk).reasons
     ]
@@ -121,7 +127,9 @@ def import_run_revert_problems(*, run: ImportRun) -> list[str]:
         "organisation_id"
     )
     later_links = ImportRunLink.objects.filter(
-        changes.touched("organisation_id"), run__pk__gt=run.pk, run__reverted_at__isnull=True
+        changes.touched("organisation_id"),
+        run__applied_at__gt=run.applied_at,
+        run__reverted_at__isnull=True,
     ).values("organisation_id")
     blocked = (
         Organisation.history.filter(
@@ -231,20 +239,12 @@ def import_run_revert(*, run: ImportRun, user) -> dict:
         .exclude(pk__in=changed_ids)
         .update(updated_at=now, version=F("version") + 1)
     )
-    stamp = connection.ops.adapt_datetimefield_value(now)
-    copy_to_history(
-        Organisation,
-        f"{connection.ops.quote_name('updated_at')} = %s",
-        [stamp],
-        history_type="~",
-        **history,
-    )
+    record_organisation_history(history_type="~", **history)
 
     run.reverted_at = now
     run.reverted_by = user
     run.save(update_fields=["reverted_at", "reverted_by"])
-    portal_cache.invalidate()
-    transaction.on_commit(portal_cache.invalidate)
+    portal_cache.invalidate_on_commit()
     return {
         "restored": len(previous),
         "deleted": deleted,

@@ -285,10 +285,10 @@ def _history_rows(model, layout, rows, *, history_type, user, reason, now):
 
 
 @transaction.atomic
-def leg_import_apply(plan: ImportPlan, *, user=None, run: ImportRun | None = None) -> None:
+def leg_import_apply(plan: ImportPlan, *, run: ImportRun, user=None) -> None:
     """Write a plan: set-based, in one transaction, with history entries written in bulk.
 
-    With a (saved) ``run``, every history entry names it ("LEG-Import #12"), the run records
+    Every history entry names the (saved) ``run`` ("LEG-Import #12"), and the run records
     when it wrote and which growth-field links it added, so it can be taken back
     (``imports.revert``). Every organisation the import updates gets ``version + 1``, so a
     back-office form opened before the import cannot overwrite it.
@@ -298,11 +298,8 @@ def leg_import_apply(plan: ImportPlan, *, user=None, run: ImportRun | None = Non
     the cached pages keep being served while the import writes."""
     now = timezone.now()
     portal_cache.invalidate_on_commit()
-    if run is not None and run.pk is not None:
-        reason = run.history_reason
-        run.applied_at = now
-    else:
-        reason = f"LEG-Import {plan.file_name}"[:100]
+    reason = run.history_reason
+    run.applied_at = now
     if connection.vendor == "postgresql":
         # The transaction stays atomic; only the wait for the WAL flush at commit is skipped.
         # Foreign keys are checked as rows arrive rather than queued for the commit (faster).
@@ -336,23 +333,22 @@ def leg_import_apply(plan: ImportPlan, *, user=None, run: ImportRun | None = Non
         ids = {leg_id: row[0] for leg_id, row in company.snapshot.items()}
         if company.created:
             ids.update(_ids_of([r.leg_id for r in company.created]))
-        _record_organisation_history(now=now, user=user, reason=reason)
+        record_organisation_history(now=now, user=user, reason=reason)
         insert_rows(
             GrowthFieldLink,
             ["organisation_id", "growthfield_id"],
             [(ids[leg_id], pk) for leg_id, pk in company.new_links],
         )
-        if run is not None and run.pk is not None:
-            # Links of organisations that existed before: the link table keeps no history.
-            insert_rows(
-                ImportRunLink,
-                ["run_id", "organisation_id", "growth_field_id"],
-                [
-                    (run.pk, ids[leg_id], pk)
-                    for leg_id, pk in company.new_links
-                    if leg_id in company.snapshot
-                ],
-            )
+        # Links of organisations that existed before: the link table keeps no history.
+        insert_rows(
+            ImportRunLink,
+            ["run_id", "organisation_id", "growth_field_id"],
+            [
+                (run.pk, ids[leg_id], pk)
+                for leg_id, pk in company.new_links
+                if leg_id in company.snapshot
+            ],
+        )
         _add_memberships(
             [(ids[leg_id], pk) for leg_id, pk in company.new_memberships], user, reason, now
         )
@@ -360,18 +356,19 @@ def leg_import_apply(plan: ImportPlan, *, user=None, run: ImportRun | None = Non
         keyfigures.apply_key_figures(plan.key_figures, user=user, reason=reason)
 
 
-def _record_organisation_history(*, now, user, reason):
-    """History entries for every organisation this import created or changed, in one statement.
+def record_organisation_history(*, now, user, reason, history_type=None):
+    """History entries for every organisation written now, in one statement.
 
-    The import stamped exactly those rows with ``updated_at = now``; the database copies them
-    into the history table itself, '+' where they were created now, '~' where changed.
+    The writer stamped exactly those rows with ``updated_at = now``; the database copies them
+    into the history table itself: by default '+' where they were created now, '~' where
+    changed (the import), or the given ``history_type`` (a revert: '~').
     """
     stamp = connection.ops.adapt_datetimefield_value(now)
     copy_to_history(
         Organisation,
         f"{connection.ops.quote_name('updated_at')} = %s",
         [stamp],
-        history_type=("CASE WHEN created_at = %s THEN '+' ELSE '~' END", [stamp]),
+        history_type=history_type or ("CASE WHEN created_at = %s THEN '+' ELSE '~' END", [stamp]),
         now=now,
         user=user,
         reason=reason,
@@ -488,14 +485,16 @@ def _apply_into(run: ImportRun, plan: ImportPlan, *, user) -> None:
         run.message = "Der Import wurde abgebrochen."
         run.save()
     try:
-        leg_import_apply(plan, user=user, run=run)
+        # The outcome commits with the data: never written rows under a run marked failed.
+        with transaction.atomic():
+            leg_import_apply(plan, user=user, run=run)
+            run.status = RunStatus.IMPORTED
+            run.message = ""
+            run.save(update_fields=["status", "message", "applied_at"])
     except DatabaseError as error:
         run.applied_at = None  # rolled back with everything else
         run.status = RunStatus.FAILED
         run.message = f"Datenbankfehler, nichts wurde geschrieben: {error}"
-    else:
-        run.status = RunStatus.IMPORTED
-        run.message = ""
 
 
 class PreviewOutdated(Exception):

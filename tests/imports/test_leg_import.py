@@ -944,6 +944,27 @@ def test_a_database_gone_for_good_leaves_the_run_marked_failed(tmp_path):
     )
 
 
+@pytest.mark.django_db(transaction=True)
+def test_the_runs_outcome_commits_with_the_data(tmp_path):
+    """The run is marked imported in the import's own transaction: when that cannot be
+    written, the data is rolled back too, so rows never stand under a run marked failed."""
+    call_command("load_reference_data", stdout=StringIO())
+    services.leg_import_run(path=write_csv(tmp_path / "bestand.csv", BASE_ROWS))
+    before = state()
+    real_save = ImportRun.save
+
+    def refuse_the_outcome(self, *args, **kwargs):
+        if self.status == RunStatus.IMPORTED:
+            raise DatabaseError("Verbindung verloren")
+        return real_save(self, *args, **kwargs)
+
+    with mock.patch.object(ImportRun, "save", refuse_the_outcome):
+        run = services.leg_import_run(path=write_csv(tmp_path / "neu.csv", later_rows()))
+    assert run.status == RunStatus.FAILED and "Verbindung verloren" in run.message
+    assert state() == before
+    assert ImportRun.objects.get(pk=run.pk).status == RunStatus.FAILED
+
+
 # Key figures --------------------------------------------------------------------------------------
 
 
