@@ -235,9 +235,20 @@ def import_result_errors(result) -> list[str]:
 
 class PortalHistoryAdmin(SimpleHistoryAdmin):
     """simple-history's admin, where posting a revert needs the change permission on the row
-    (its own view checks only the view permission before saving)."""
+    (its own view checks only the view permission before saving), and where the row as it is
+    now decides, not only the old version shown (which may name another network)."""
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        current = self.get_object(request, unquote(object_id))  # the user's (scoped) rows
+        if current is None:
+            if self.model._default_manager.filter(pk=unquote(object_id)).exists():
+                raise PermissionDenied  # it exists, but out of this user's reach
+        else:
+            allowed = self.has_change_permission if request.method == "POST" else (
+                self.has_view_permission
+            )
+            if not allowed(request, current):
+                raise PermissionDenied
         if request.method == "POST":
             pk_name = self.model._meta.pk.attname
             record = get_object_or_404(

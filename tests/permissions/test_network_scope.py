@@ -175,6 +175,26 @@ def test_history_of_another_network_is_closed_even_after_its_deletion(
     assert response.status_code in (403, 404)
 
 
+def test_an_old_version_in_the_managers_network_does_not_open_a_moved_row(
+    manager_client, own_network, other_network
+):
+    """A membership once in the manager's network, now moved to another: its old version is
+    neither shown to the manager nor can it be restored (which would pull the row back)."""
+    membership = MembershipFactory(network=own_network)
+    old = membership.history.latest()
+    membership.network = other_network
+    membership.save()
+    url = reverse("admin:networks_membership_simple_history", args=[membership.pk, old.history_id])
+
+    assert manager_client.get(url).status_code == 403
+    response = manager_client.post(
+        url, {"organisation": membership.organisation_id, "network": own_network.pk, "role": ""}
+    )
+    assert response.status_code == 403
+    membership.refresh_from_db()
+    assert membership.network == other_network
+
+
 def test_a_reader_cannot_revert_from_the_history(reader_client, own_network):
     """Reverting is a change: a reader who may view the history gets 403 on the revert post
     and the network keeps its current profile."""
