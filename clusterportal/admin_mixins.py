@@ -33,15 +33,26 @@ from clusterportal.permissions import (
 LOADED_VERSION_FIELD = "loaded_version"
 
 
-class NetworkScopedAdminMixin:
-    """A ModelAdmin whose rows belong to a network (``network_field``), or are networks
-    (``network_field = None``): the user reaches only rows of networks they may access."""
+class NetworkScopedInlineMixin:
+    """An inline (or admin) of rows that belong to a network (``network_field``), or are
+    networks (``network_field = None``): it lists, and offers, only the networks the user
+    may access (an inline's parent's permissions decide whether it can be edited)."""
 
     network_field: str | None = "network"
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         return restrict_to_user_networks(queryset, request.user, via=self.network_field)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if self.network_field is not None and db_field.name == self.network_field:
+            kwargs["queryset"] = networks_for_user(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class NetworkScopedAdminMixin(NetworkScopedInlineMixin):
+    """A ModelAdmin of network rows (see ``NetworkScopedInlineMixin``): the user also sees,
+    changes and deletes only rows of networks they may access."""
 
     def network_id_of(self, obj):
         if self.network_field is None:
@@ -59,27 +70,6 @@ class NetworkScopedAdminMixin:
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and self.may_reach(request, obj)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if self.network_field is not None and db_field.name == self.network_field:
-            kwargs["queryset"] = networks_for_user(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
-class NetworkScopedInlineMixin:
-    """An inline of rows that belong to a network: it lists, and offers, only the networks
-    the user may access (the parent's permissions decide whether it can be edited)."""
-
-    network_field = "network"
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        return restrict_to_user_networks(queryset, request.user, via=self.network_field)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == self.network_field:
-            kwargs["queryset"] = networks_for_user(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class VersionedAdminForm(forms.ModelForm):
@@ -159,8 +149,11 @@ class VersionedAdminForm(forms.ModelForm):
 
 
 class VersionedAdminMixin:
-    """Puts the form's hidden ``loaded_version`` into the first fieldset of a change form the
-    user may save (a read-only form has no form fields, and needs no version)."""
+    """Optimistic locking in a ModelAdmin: its form is a ``VersionedAdminForm`` (the admin
+    builds it for its model), with the hidden ``loaded_version`` in the first fieldset of a
+    change form the user may save (a read-only form has no form fields, and needs no version)."""
+
+    form = VersionedAdminForm
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)

@@ -21,7 +21,8 @@ class VersionedMixin:
             self.version = models.F("version") + 1
         super().save(*args, **kwargs)
         if counted:
-            self.refresh_from_db(fields=["version"])
+            # The database knows the new number; it is read back only if someone asks.
+            vars(self).pop("version", None)
 
 
 class AliasQuerySet(models.QuerySet):

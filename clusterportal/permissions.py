@@ -65,7 +65,7 @@ def restrict_to_user_networks(queryset: QuerySet, user, *, via: str | None = "ne
     """
     if user_has_all_networks(user):
         return queryset
-    if not user.is_authenticated:
-        return queryset.none()
-    lookup = f"{via}__managers" if via else "managers"
-    return queryset.filter(**{lookup: user.pk})
+    # The ids read once per request (user_managed_network_ids), not a join per call: the admin
+    # and the resource's export may both restrict the same queryset.
+    lookup = f"{via}_id__in" if via else "pk__in"
+    return queryset.filter(**{lookup: user_managed_network_ids(user)})

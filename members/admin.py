@@ -10,7 +10,6 @@ from clusterportal.admin_mixins import (
 from clusterportal.formatting import format_amount
 from networks.models import Membership
 
-from .forms import OrganisationAdminForm
 from .models import Organisation
 from .resources import OrganisationResource
 
@@ -32,11 +31,10 @@ class OrganisationAdmin(VersionedAdminMixin, PortalImportExportMixin, PortalHist
     template extends, so ours is named in ``import_export_change_list_template``: it
     extends the import/export change list, and becomes ``change_list_template``.
 
-    Saves are optimistically locked (``OrganisationAdminForm``). Network managers only
+    Saves are optimistically locked (``VersionedAdminMixin``). Network managers only
     see organisations (they have the view permission alone).
     """
 
-    form = OrganisationAdminForm
     resource_classes = [OrganisationResource]
     import_export_change_list_template = "admin/members/organisation/change_list.html"
     list_display = (

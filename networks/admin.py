@@ -13,7 +13,6 @@ from clusterportal.admin_mixins import (
 )
 from clusterportal.permissions import NETWORK_MANAGERS_GROUP, user_has_all_networks
 
-from .forms import NetworkAdminForm
 from .models import (
     DeclaredMemberCount,
     Membership,
@@ -66,7 +65,6 @@ class NetworkAdmin(
     """
 
     network_field = None
-    form = NetworkAdminForm
     resource_classes = [NetworkResource]
     list_display = ("name", "short_name", "kind", "legal_form", "member_count", "website")
     list_filter = ("kind", "growth_fields")

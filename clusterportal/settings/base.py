@@ -59,7 +59,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp's middleware, plus the back office's PORTAL_ADMIN_CSP_UPDATE.
+    "clusterportal.middleware.CSPMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its lockout response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -210,11 +211,6 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 PORTAL_ADMIN_CSP_UPDATE = {"style-src": ["'unsafe-inline'"]}
-# Our subclass in django-csp's place (same position in MIDDLEWARE).
-MIDDLEWARE = [
-    "clusterportal.middleware.CSPMiddleware" if name == "csp.middleware.CSPMiddleware" else name
-    for name in MIDDLEWARE
-]
 
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
