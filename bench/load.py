@@ -311,11 +311,12 @@ def collectstatic(env):
     )
 
 
-def wait_http(url, timeout=60.0):
-    """Wait until ``url`` answers 200; the status last seen otherwise (or the error)."""
+def wait_http(url, timeout=60.0, alive=lambda: True):
+    """Wait until ``url`` answers 200; the status last seen otherwise (or the error). Gives up
+    at once when ``alive()`` says the server has died."""
     deadline = time.monotonic() + timeout
     last = None
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and alive():
         try:
             with urllib.request.urlopen(url, timeout=5) as response:
                 if response.status == 200:
@@ -354,7 +355,9 @@ class Gunicorn:
             ],
             cwd=REPO, env=self.env, stdout=self.log_file, stderr=subprocess.STDOUT,
         )
-        status = wait_http(f"{self.host}/", timeout=90)
+        status = wait_http(
+            f"{self.host}/", timeout=90, alive=lambda: self.process.poll() is None
+        )
         if status != 200:
             self.stop()
             raise RuntimeError(f"gunicorn did not answer 200 on / ({status}); see {self.log_path}")

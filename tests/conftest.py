@@ -26,6 +26,7 @@ def private_upload_dir(settings, tmp_path):
     """Uploads (LEG and the admin's import buttons) wait in the test's own directory, never in
     the checkout's var/imports."""
     settings.LEG_IMPORT_UPLOAD_DIR = tmp_path / "uploads"
+    return settings.LEG_IMPORT_UPLOAD_DIR
 
 
 @pytest.fixture

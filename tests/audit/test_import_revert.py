@@ -15,6 +15,7 @@ from imports.revert import RevertRefused, import_run_revert, import_run_revert_p
 from members.models import Organisation
 from networks.models import Membership
 from tests.factories import MembershipFactory
+from tests.permissions.helpers import change_form_data
 
 from .conftest import company, write_csv
 
@@ -79,14 +80,21 @@ def test_an_import_bumps_the_version_of_every_organisation_it_updates(existing, 
     assert versions == {"TH-000001": 2, "TH-000002": 2, "TH-000003": 1, "TH-000004": 1}
 
 
-def test_a_form_opened_before_the_import_is_out_of_date_afterwards(existing, tmp_path):
-    """The version a back-office form read before the import no longer matches: an optimistic
-    lock on ``version`` refuses the stale save instead of overwriting the import."""
-    stale = Organisation.objects.get(leg_id="TH-000001")
+def test_a_form_opened_before_the_import_is_refused_afterwards(
+    existing, tmp_path, superuser_client
+):
+    """A back-office form loaded before the import is saved after it: the import bumped the
+    version, so the save is refused instead of overwriting the import's new phone number."""
+    url = reverse("admin:members_organisation_change", args=[existing["1"].pk])
+    data = change_form_data(superuser_client.get(url))
     import_file(tmp_path, file_rows(existing))
-    current = Organisation.objects.get(leg_id="TH-000001")
-    assert current.version == stale.version + 1
-    assert Organisation.objects.filter(pk=stale.pk, version=stale.version).count() == 0
+
+    response = superuser_client.post(url, {**data, "keywords": "aus dem Formular"})
+
+    assert response.status_code == 200
+    assert "Bitte laden Sie die Seite neu" in response.content.decode()
+    alpha = Organisation.objects.get(leg_id="TH-000001")
+    assert (alpha.phone, alpha.keywords) == ("03641 999", existing["1"].keywords)
 
 
 def test_history_entries_name_the_run(existing, tmp_path, django_user_model):

@@ -105,11 +105,9 @@ def reference_data():
 
 
 @pytest.fixture
-def upload_dir(settings, tmp_path, reference_data):
-    """Uploads wait in a private directory of this test (with the reference data loaded)."""
-    directory = tmp_path / "uploads"
-    settings.LEG_IMPORT_UPLOAD_DIR = directory
-    return directory
+def upload_dir(private_upload_dir, reference_data):
+    """The test's own upload directory (tests/conftest.py), with the reference data loaded."""
+    return private_upload_dir
 
 
 def stored_files(directory):

@@ -1,4 +1,4 @@
-"""Helpers of the security tests: a private upload directory, and the admin's import and
+"""Helpers of the security tests: the upload directory, and the admin's import and
 export buttons driven like staff drive them."""
 
 import io
@@ -11,12 +11,10 @@ from openpyxl import load_workbook
 FORMAT_INDEX = {"csv": "0", "xlsx": "1"}
 
 
-@pytest.fixture(autouse=True)
-def upload_dir(settings, tmp_path):
-    """Every upload of these tests waits in a directory of the test, never in the checkout."""
-    directory = tmp_path / "uploads"
-    settings.LEG_IMPORT_UPLOAD_DIR = directory
-    return directory
+@pytest.fixture
+def upload_dir(private_upload_dir):
+    """The test's own upload directory (tests/conftest.py sets it for every test)."""
+    return private_upload_dir
 
 
 def admin_export(client, admin_name, file_format):

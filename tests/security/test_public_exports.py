@@ -58,10 +58,9 @@ def test_comparison_export_escapes_formulas(client):
     assert record["Unternehmen"] == "500"
 
 
-def test_leg_report_escapes_formulas(superuser_client, settings, tmp_path):
+def test_leg_report_escapes_formulas(superuser_client, tmp_path):
     """The import report CSV of a refused LEG file writes the offending value with an
     apostrophe."""
-    settings.LEG_IMPORT_UPLOAD_DIR = tmp_path / "uploads"
     path = tmp_path / "leg.csv"
     path.write_text(
         ";".join(LEG_HEADERS)
