@@ -7,6 +7,8 @@ fields and networks each row names, collecting every error and warning with row 
 import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from itertools import islice, zip_longest
+from operator import itemgetter
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
@@ -17,6 +19,7 @@ from members.models import Organisation
 
 from .issues import IssueList
 from .normalizers import (
+    LEG_ID_PATTERN,
     THURINGIAN_POSTCODE_PREFIXES,
     is_no_data,
     normalize_leg_id,
@@ -121,27 +124,8 @@ def map_columns(
     return ColumnMap(index=index, spelling=spelling)
 
 
-def _memo(parse):
-    """Cache a parser per distinct cell value: most LEG columns repeat a few values.
-
-    The cached result is ``(value, error message or None)``.
-    """
-    cache = {}
-
-    def parse_cached(raw):
-        try:
-            return cache[raw]
-        except KeyError:
-            pass
-        except TypeError:  # an unhashable cell cannot come from CSV or XLSX, but be safe
-            return _guarded(parse, raw)
-        result = cache[raw] = _guarded(parse, raw)
-        return result
-
-    return parse_cached
-
-
 def _guarded(parse, raw):
+    """``(value, None)``, or ``(None, message)`` when ``parse`` refuses the value."""
     try:
         return parse(raw), None
     except ValueError as error:
@@ -245,36 +229,86 @@ def _valid_url(url) -> bool:
     return True
 
 
+# A chunk of rows is cleaned column by column: a column's distinct values are parsed once, and
+# the per-row work is C-level mapping. Issues are gathered as (row, check, error?, key, value,
+# message) and reported sorted by row, then by the order of these checks.
+_CHECK_ORDER = (
+    "legal_form",
+    "kind",
+    "postcode",
+    "town",
+    "district",
+    "founding_year",
+    "employees",
+    "revenue_meur",
+    "export_quota",
+    "wz_code",
+    "keywords",
+    "record_date",
+    "leg_id",
+    "name",
+    "street",
+    "phone",
+    "postcode_region",
+    "email",
+    "website",
+    "growth_fields_names",
+    "networks_names",
+)
+_ORDER = {check: position for position, check in enumerate(_CHECK_ORDER)}
+CHUNK_ROWS = 10_000
+_NO_NUMBER = (None, False)
+
+
+def _all_text(column) -> bool:
+    return set(map(type, column)) <= {str}
+
+
+def _plain_column(column) -> list[str]:
+    """``_plain`` of every cell; C-level when the column holds only text (CSV)."""
+    if _all_text(column):
+        return list(map(" ".join, map(str.split, column)))
+    return list(map(_plain, column))
+
+
 class CompanyRowCleaner:
-    """Cleans one row at a time; the name indexes and per-column caches make a row cheap."""
+    """Cleans the company sheet chunk by chunk; the per-column caches span the whole file."""
 
     def __init__(self, columns: ColumnMap, growth_field_index: dict, network_index: dict, issues):
         self.columns = columns
         self.issues = issues
         self.first_row_of = {}
         self.width = max(columns.index.values()) + 1
-        # A column the file lacks reads the always-empty cell after the row's last cell.
-        self.position = {key: columns.index.get(key, self.width) for key in COLUMNS.values()}
-        parse = {
-            "legal_form": _memo(_limited_text(_MAX_LENGTH["legal_form"])),
-            "kind": _memo(_kind),
-            "postcode": _memo(normalize_postcode),
-            "town": _memo(_limited_text(_MAX_LENGTH["town"], required=True)),
-            "district": _memo(_district),
-            "founding_year": _memo(parse_year),
-            "employees": _memo(_checked_number("employees", parse_german_int)),
-            "revenue_meur": _memo(_checked_number("revenue_meur", parse_german_decimal)),
-            "export_quota": _memo(
-                _checked_number("export_quota", lambda v: parse_german_decimal(v, percent=True))
+        self.position = {key: columns.index.get(key) for key in COLUMNS.values()}
+        # key -> (parser, the value a refused cell stands for); the value is never written.
+        self.parsers = {
+            "legal_form": (_limited_text(_MAX_LENGTH["legal_form"]), ""),
+            "kind": (_kind, ""),
+            "postcode": (normalize_postcode, ""),
+            "town": (_limited_text(_MAX_LENGTH["town"], required=True), ""),
+            "district": (_district, ""),
+            "founding_year": (parse_year, None),
+            "employees": (_checked_number("employees", parse_german_int), _NO_NUMBER),
+            "revenue_meur": (
+                _checked_number("revenue_meur", parse_german_decimal),
+                _NO_NUMBER,
             ),
-            "wz_code": _memo(normalize_wz_code),
-            "keywords": _memo(_keywords),
-            "record_date": _memo(parse_german_date),
-            "growth_fields": _memo(self._resolver(growth_field_index, "unbekanntes Wachstumsfeld")),
-            "networks": _memo(self._resolver(network_index, "unbekanntes Netzwerk")),
+            "export_quota": (
+                _checked_number("export_quota", lambda v: parse_german_decimal(v, percent=True)),
+                _NO_NUMBER,
+            ),
+            "wz_code": (normalize_wz_code, ""),
+            "keywords": (_keywords, ""),
+            "record_date": (parse_german_date, None),
+            "growth_fields": (
+                self._resolver(growth_field_index, "unbekanntes Wachstumsfeld"),
+                None,
+            ),
+            "networks": (self._resolver(network_index, "unbekanntes Netzwerk"), None),
         }
-        # The columns parsed through a cache, with where they stand in a row.
-        self.memoized = [(key, self.position[key], function) for key, function in parse.items()]
+        # key -> {cell value: clean value} and {cell value: error message}, for the whole file
+        self.values = {key: {} for key in self.parsers}
+        self.errors = {key: {} for key in self.parsers}
 
     @staticmethod
     def _resolver(index, message):
@@ -290,117 +324,198 @@ class CompanyRowCleaner:
 
         return resolve
 
-    def clean(self, row: int, values: list) -> CompanyRecord | None:
-        issues = self.issues
-        errors_before = issues.error_count
-        cells = list(values[: self.width])
-        cells.extend([None] * (self.width + 1 - len(cells)))
-        position = self.position
+    def clean(self, rows: list[tuple[int, list]]) -> list[CompanyRecord]:
+        """Clean a chunk of ``(row number, cells)``; return the records of rows without errors.
 
-        parsed = {}
-        for key, at, parse in self.memoized:
-            value, error = parse(cells[at])
-            if error is not None:
-                issues.error(row, self._header(key), _stripped(cells[at]), error)
-            parsed[key] = value
+        The chunk's row numbers, its columns (``table``) and the issues found so far
+        (``pending``) stay on the cleaner while the column checks below run.
+        """
+        if not rows:
+            return []
+        self.numbers = numbers = [row for row, _ in rows]
+        width = self.width
+        self.table = list(zip_longest(*[cells[:width] for _, cells in rows]))
+        self.empty = (None,) * len(rows)
+        self.pending = pending = []
 
-        raw_id = _stripped(cells[position["leg_id"]])
-        leg_id, error = _guarded(normalize_leg_id, raw_id)
-        if error:
-            issues.error(row, self._header("leg_id"), raw_id, error)
-        elif leg_id in self.first_row_of:
-            first = self.first_row_of[leg_id]
-            message = f"LEG-ID doppelt in der Datei (Zeilen {first} und {row})"
-            issues.error(row, self._header("leg_id"), raw_id, message)
-        else:
-            self.first_row_of[leg_id] = row
+        parsed = {key: self._parsed(key) for key in self.parsers}
+        leg_ids = self._leg_ids()
+        names = self._texts("name", required=True)
+        streets = self._texts("street")
+        phones = self._texts("phone")
+        self._foreign_postcodes()
+        emails = self._emails()
+        websites = self._websites()
+        growth_fields = self._resolved("growth_fields", parsed["growth_fields"])
+        networks = self._resolved("networks", parsed["networks"])
 
-        name = self._text(row, cells, "name", required=True)
-        street = self._text(row, cells, "street")
-        phone = self._text(row, cells, "phone")
-        postcode = parsed["postcode"]
-        if postcode and not postcode.startswith(THURINGIAN_POSTCODE_PREFIXES):
-            raw = _stripped(cells[position["postcode"]])
-            issues.warning(row, self._header("postcode"), raw, "keine Thüringer Postleitzahl")
-        email = self._email(row, cells)
-        website = self._website(row, cells)
-        employees, employees_approximate = parsed["employees"] or (None, False)
-        revenue, revenue_approximate = parsed["revenue_meur"] or (None, False)
-        export_quota, _ = parsed["export_quota"] or (None, False)
-        growth_field_ids = self._names(row, "growth_fields", parsed["growth_fields"])
-        network_ids = self._names(row, "networks", parsed["networks"])
-
-        if issues.error_count > errors_before:
-            return None
-        return CompanyRecord(
-            row,
-            leg_id,
-            (
-                name,
-                parsed["legal_form"],
-                parsed["kind"],
-                street,
-                postcode,
-                parsed["town"],
-                parsed["district"],
-                phone,
-                email,
-                website,
-                parsed["founding_year"],
-                employees,
-                employees_approximate,
-                revenue,
-                revenue_approximate,
-                export_quota,
-                parsed["wz_code"] or "",
-                parsed["keywords"] or "",
-                parsed["record_date"],
-            ),
-            growth_field_ids,
-            network_ids,
+        first = itemgetter(0)
+        second = itemgetter(1)
+        employees, revenue = parsed["employees"], parsed["revenue_meur"]
+        values = zip(
+            names,
+            parsed["legal_form"],
+            parsed["kind"],
+            streets,
+            parsed["postcode"],
+            parsed["town"],
+            parsed["district"],
+            phones,
+            emails,
+            websites,
+            parsed["founding_year"],
+            map(first, employees),
+            map(second, employees),
+            map(first, revenue),
+            map(second, revenue),
+            map(first, parsed["export_quota"]),
+            parsed["wz_code"],
+            parsed["keywords"],
+            parsed["record_date"],
+            strict=True,
         )
+        records = zip(numbers, leg_ids, values, growth_fields, networks, strict=True)
+        refused = {row for row, _check, is_error, *_ in pending if is_error}
+        self._report()
+        return [CompanyRecord(*record) for record in records if record[0] not in refused]
 
-    def _text(self, row, cells, key, *, required=False):
-        cell = cells[self.position[key]]
-        value = _plain(cell)
-        if required and not value:
-            self.issues.error(row, self._header(key), _stripped(cell), "Pflichtangabe fehlt")
+    def _column(self, key):
+        at = self.position[key]
+        return self.table[at] if at is not None and at < len(self.table) else self.empty
+
+    def _issue(self, index, check, is_error, key, value, message):
+        self.pending.append((self.numbers[index], _ORDER[check], is_error, key, value, message))
+
+    def _report(self):
+        self.pending.sort(key=itemgetter(0, 1))
+        issues = self.issues
+        for row, _check, is_error, key, value, message in self.pending:
+            report = issues.error if is_error else issues.warning
+            report(row, self._header(key), value, message)
+
+    def _parsed(self, key):
+        """The column's clean values; each distinct cell value is parsed once per file."""
+        column = self._column(key)
+        parse, refused = self.parsers[key]
+        values, errors = self.values[key], self.errors[key]
+        distinct = set(column)
+        for raw in distinct.difference(values):
+            try:
+                values[raw] = parse(raw)
+            except ValueError as error:
+                values[raw] = refused
+                errors[raw] = str(error)
+        bad = distinct.intersection(errors)
+        if bad:
+            for index, raw in enumerate(column):
+                if raw in bad:
+                    self._issue(index, key, True, key, _stripped(raw), errors[raw])
+        return list(map(values.__getitem__, column))
+
+    def _leg_ids(self):
+        column = self._column("leg_id")
+        if _all_text(column):
+            leg_ids = list(map(str.upper, map(str.strip, column)))
+        else:
+            leg_ids = [str(value or "").strip().upper() for value in column]
+        matches = list(map(LEG_ID_PATTERN.fullmatch, leg_ids))
+        first_row_of = self.first_row_of
+        unique = len(set(leg_ids)) == len(leg_ids) and first_row_of.keys().isdisjoint(leg_ids)
+        if unique and all(matches):
+            first_row_of.update(zip(leg_ids, self.numbers, strict=True))
+            return leg_ids
+        for index, (leg_id, match) in enumerate(zip(leg_ids, matches, strict=True)):
+            row, raw = self.numbers[index], _stripped(column[index])
+            if match is None:
+                _, error = _guarded(normalize_leg_id, raw)
+                self._issue(index, "leg_id", True, "leg_id", raw, error)
+            elif leg_id in first_row_of:
+                message = f"LEG-ID doppelt in der Datei (Zeilen {first_row_of[leg_id]} und {row})"
+                self._issue(index, "leg_id", True, "leg_id", raw, message)
+            else:
+                first_row_of[leg_id] = row
+        return leg_ids
+
+    def _texts(self, key, *, required=False):
+        column = self._column(key)
+        texts = _plain_column(column)
+        if required and "" in texts:
+            for index, text in enumerate(texts):
+                if not text:
+                    raw = _stripped(column[index])
+                    self._issue(index, key, True, key, raw, "Pflichtangabe fehlt")
         limit = _MAX_LENGTH.get(key)
-        if limit and len(value) > limit:
-            message = f"zu lang ({len(value)} Zeichen, höchstens {limit})"
-            self.issues.error(row, self._header(key), value[:60] + "…", message)
-        return value
+        if limit and max(map(len, texts)) > limit:
+            for index, text in enumerate(texts):
+                if len(text) > limit:
+                    message = f"zu lang ({len(text)} Zeichen, höchstens {limit})"
+                    self._issue(index, key, True, key, text[:60] + "…", message)
+        return texts
 
-    def _email(self, row, cells):
-        raw = _stripped(cells[self.position["email"]])
-        if is_no_data(raw):
-            return ""
-        email = _plain(raw)
-        if _valid_email(email):
-            return email
-        message = "keine gültige E-Mail-Adresse; Wert verworfen"
-        self.issues.warning(row, self._header("email"), raw, message)
-        return ""
+    def _foreign_postcodes(self):
+        column = self._column("postcode")
+        values = self.values["postcode"]
+        foreign = {
+            raw
+            for raw in set(column)
+            if values[raw] and not values[raw].startswith(THURINGIAN_POSTCODE_PREFIXES)
+        }
+        if foreign:
+            message = "keine Thüringer Postleitzahl"
+            for index, raw in enumerate(column):
+                if raw in foreign:
+                    self._issue(
+                        index, "postcode_region", False, "postcode", _stripped(raw), message
+                    )
 
-    def _website(self, row, cells):
-        raw = _stripped(cells[self.position["website"]])
-        if is_no_data(raw):
-            return ""
-        website = normalize_website(raw)
-        if _valid_url(website):
-            return website
-        message = "keine gültige Web-Adresse; Wert verworfen"
-        self.issues.warning(row, self._header("website"), raw, message)
-        return ""
+    def _emails(self):
+        """Valid addresses; anything else is dropped with a warning ("k. A." silently)."""
+        column = self._column("email")
+        emails = _plain_column(column)
+        checks = zip(emails, map(_SIMPLE_EMAIL.match, emails), strict=True)
+        for index, (email, match) in enumerate(checks):
+            if match is not None and len(email) <= 254:
+                continue
+            raw = _stripped(column[index])
+            if is_no_data(raw):
+                emails[index] = ""
+            elif not _valid_email(email):
+                emails[index] = ""
+                message = "keine gültige E-Mail-Adresse; Wert verworfen"
+                self._issue(index, "email", False, "email", raw, message)
+        return emails
+
+    def _websites(self):
+        """Addresses with a scheme; anything invalid is dropped with a warning."""
+        column = self._column("website")
+        websites = list(map(normalize_website, column))
+        limit = _MAX_LENGTH["website"]
+        checks = zip(websites, map(_SIMPLE_URL.match, websites), strict=True)
+        for index, (website, match) in enumerate(checks):
+            if match is not None and len(website) <= limit:
+                continue
+            raw = _stripped(column[index])
+            if is_no_data(raw):
+                websites[index] = ""
+            elif not _valid_url(website):
+                websites[index] = ""
+                message = "keine gültige Web-Adresse; Wert verworfen"
+                self._issue(index, "website", False, "website", raw, message)
+        return websites
+
+    def _resolved(self, key, resolved):
+        """The linked ids per row; every name that matches nothing is an error of its row."""
+        unknown = {raw for raw in set(self._column(key)) if self.values[key][raw][1]}
+        if unknown:
+            for index, raw in enumerate(self._column(key)):
+                if raw in unknown:
+                    ids, names, message = self.values[key][raw]
+                    for name in names:
+                        self._issue(index, f"{key}_names", True, key, name, message)
+        return list(map(itemgetter(0), resolved))
 
     def _header(self, key):
         return self.columns.spelling.get(key, key)
-
-    def _names(self, row, key, resolved):
-        ids, unknown, message = resolved
-        for name in unknown:
-            self.issues.error(row, self._header(key), name, message)
-        return ids
 
 
 def clean_company_rows(sheet: Sheet, growth_field_index, network_index, issues, progress=None):
@@ -410,13 +525,12 @@ def clean_company_rows(sheet: Sheet, growth_field_index, network_index, issues, 
         return [], 0
     cleaner = CompanyRowCleaner(columns, growth_field_index, network_index, issues)
     records, rows = [], 0
-    for row, values in sheet.rows:
-        rows += 1
-        record = cleaner.clean(row, values)
-        if record is not None:
-            records.append(record)
-        if progress and rows % 1000 == 0:
+    source = iter(sheet.rows)
+    while chunk := list(islice(source, CHUNK_ROWS)):
+        records += cleaner.clean(chunk)
+        rows += len(chunk)
+        if progress:
             progress(rows)
-    if progress:
+    if progress and not rows:
         progress(rows)
     return records, rows

@@ -94,7 +94,7 @@ def normalize_postcode(value) -> str:
 
 THURINGIAN_POSTCODE_PREFIXES = ("04", "06", "07", "36", "37", "96", "98", "99")
 
-_LEG_ID = re.compile(r"TH-[0-9]{6}")
+LEG_ID_PATTERN = re.compile(r"TH-[0-9]{6}")
 
 
 def normalize_leg_id(value) -> str:
@@ -102,7 +102,7 @@ def normalize_leg_id(value) -> str:
     text = str(value or "").strip().upper()
     if not text:
         raise ValueError("LEG-ID fehlt")
-    if not _LEG_ID.fullmatch(text):
+    if not LEG_ID_PATTERN.fullmatch(text):
         raise ValueError("keine LEG-ID (Form TH-123456 erwartet)")
     return text
 
@@ -124,12 +124,13 @@ def normalize_wz_code(value) -> str:
     return f"{division}.{group}" if group else division
 
 
+_SCHEME = re.compile(r"https?://", re.IGNORECASE)
+
+
 def normalize_website(value) -> str:
     """Give a website a scheme: "www.elmug.de" -> "https://www.elmug.de"."""
     text = str(value or "").strip()
-    if not text:
-        return ""
-    if not re.match(r"^https?://", text, re.IGNORECASE):
+    if text and not _SCHEME.match(text):
         text = f"https://{text}"
     return text
 

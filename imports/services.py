@@ -5,12 +5,14 @@
 records an ``ImportRun``; ``leg_import_confirm`` carries out a previewed run from the back office.
 """
 
+import gc
 import hashlib
 import heapq
 import itertools
 import json
 import time
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,6 +41,23 @@ IN_CHUNK = 5000
 
 def _noop(stage, done=0, total=None):
     pass
+
+
+@contextmanager
+def _gc_paused():
+    """Pause Python's cycle collector while an import holds a file's rows in memory.
+
+    Reading, cleaning and comparing create millions of short-lived tuples and lists but no
+    reference cycles; with the collector on, every full collection walks all rows held so far,
+    which made a 100,000-row import twice as slow. Reference counting frees memory as usual.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 @dataclass
@@ -205,12 +224,27 @@ def _rows_where(queryset, field, keys, *columns):
     chunked ``IN`` queries (SQLite allows 32,766 parameters per statement).
     """
     if len(keys) > 4 * IN_CHUNK:
-        return queryset.values_list(*columns).iterator(chunk_size=20_000)
+        return _all_rows(queryset.values_list(*columns))
     return (
         row
         for chunk in _chunks(keys)
         for row in queryset.filter(**{f"{field}__in": chunk}).values_list(*columns)
     )
+
+
+def _all_rows(queryset):
+    """Every row of a ``values_list`` queryset.
+
+    On PostgreSQL the driver already returns each column as its field's Python value (str,
+    int, Decimal, date, bool), so one plain fetch replaces Django's row-by-row iteration;
+    SQLite needs Django's converters (it returns dates and decimals as text).
+    """
+    if connection.vendor != "postgresql":
+        return queryset.iterator(chunk_size=20_000)
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def _existing_organisations(leg_ids):
@@ -415,6 +449,7 @@ def _record_counts(run: ImportRun, plan: ImportPlan) -> None:
         run.key_figures_unchanged = plan.key_figures.unchanged
 
 
+@_gc_paused()
 def leg_import_run(
     *,
     path: Path,
@@ -505,6 +540,7 @@ class PreviewOutdated(Exception):
         self.new_run = new_run
 
 
+@_gc_paused()
 def leg_import_confirm(*, run: ImportRun, user) -> ImportRun:
     """Carry out a previewed run exactly as previewed, or refuse with a fresh preview.
 

@@ -26,7 +26,7 @@ from django.utils import translation
 
 from growthfields.choices import Metric
 from growthfields.models import GrowthField, KeyFigure, Source
-from imports import services
+from imports import leg, services
 from imports.choices import RunStatus, Severity
 from imports.models import ImportRun
 from members.models import Organisation
@@ -784,6 +784,35 @@ def test_a_duplicate_leg_id_names_both_rows(existing, tmp_path):
     assert status == 1
     assert "row 7, column LEG-ID: 'th-000001': LEG-ID doppelt in der Datei (Zeilen 2 und 7)" in err
     assert state() == existing
+
+
+def test_chunks_of_rows_are_checked_as_one_file(reference, tmp_path, monkeypatch):
+    """Rows are cleaned in chunks: a LEG-ID doubled across chunks, a bad value repeated in
+    another chunk and the order of one row's issues (by column check) come out the same as
+    when all rows share one chunk."""
+    rows = later_rows()
+    rows[1]["Art"] = "Behörde"
+    rows[4]["Art"] = "Behörde"
+    rows[3].update({"LEG-ID": "X-1", "PLZ": "12", "Art": "Amt", "Netzwerke": "Unbekannt e.V."})
+    rows[5]["LEG-ID"] = "TH-000001"
+    path = write_csv(tmp_path / "stuecke.csv", rows)
+    reports = []
+    for size in (2, 10_000):
+        monkeypatch.setattr(leg, "CHUNK_ROWS", size)
+        plan = services.leg_import_plan(path=path)
+        reports.append([(i.row, i.column, i.severity, i.message) for i in plan.issues])
+    assert reports[0] == reports[1]
+    assert [(row, column) for row, column, _, _ in reports[0]] == [
+        (3, "Art"),
+        (5, "Art"),
+        (5, "PLZ"),
+        (5, "LEG-ID"),
+        (5, "Netzwerke"),
+        (6, "Art"),
+        (7, "LEG-ID"),
+    ]
+    assert reports[0][-1][3] == "LEG-ID doppelt in der Datei (Zeilen 2 und 7)"
+    assert {severity for _, _, severity, _ in reports[0]} == {Severity.ERROR}
 
 
 def test_a_missing_required_column_is_reported_before_any_row(existing, tmp_path):
