@@ -309,3 +309,39 @@ def test_api_falls_back_to_similar_spelling_too(client):
     Factory(name="Jenoptik GmbH", town="Jena")
     data = client.get("/api/organisations/", {"q": "Jenoptk"}).json()
     assert [row["name"] for row in data["results"]] == ["Jenoptik GmbH"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL search")
+def test_the_search_document_follows_name_town_and_keywords_only():
+    """Renaming an organisation updates its search document; an update that names name, town
+    and keywords without changing them (as the import and the admin do) leaves it alone, and
+    the table leaves room on its pages for such updates (fill factor 85)."""
+
+    def document(pk):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT search_vector::text FROM members_organisation WHERE id = %s", [pk])
+            return cursor.fetchone()[0]
+
+    organisation = OrganisationFactory(name="Jenoptik GmbH", town="Jena", keywords="Laser")
+    created = document(organisation.pk)
+    assert "'jenopt'" in created and "'las'" in created
+
+    Organisation.objects.filter(pk=organisation.pk).update(name="Analytik Jena GmbH")
+    renamed = document(organisation.pk)
+    assert "'analyt'" in renamed and "'jenopt'" not in renamed
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE members_organisation SET name = name, town = town, keywords = keywords, "
+            "search_vector = NULL WHERE id = %s",
+            [organisation.pk],
+        )
+    assert document(organisation.pk) is None  # the trigger did not recompute it
+
+    organisation.refresh_from_db()
+    organisation.keywords = "Photonik"
+    organisation.save()
+    assert "'photon'" in document(organisation.pk)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reloptions FROM pg_class WHERE relname = 'members_organisation'")
+        assert "fillfactor=85" in cursor.fetchone()[0]
