@@ -272,13 +272,14 @@ def _plan_companies(records: list[CompanyRecord]) -> CompanyPlan:
     links = _existing_pairs(GrowthFieldLink, "growthfield_id", ids)
     memberships = _existing_pairs(Membership, "network_id", ids)
     first, last = 2, 2 + len(FIELDS)  # where FIELDS stand in a SNAPSHOT row
+    none = frozenset()
     for record in records:
         current = existing.get(record.leg_id)
         if current is None:
             plan.created.append(record)
             new_links, new_networks = record.growth_field_ids, record.network_ids
         else:
-            old_values = current[first:last]
+            pk, old_values = current[0], current[first:last]
             changes = {}
             if old_values != record.values:
                 changes = {
@@ -286,14 +287,21 @@ def _plan_companies(records: list[CompanyRecord]) -> CompanyPlan:
                     for name, old, new in zip(FIELDS, old_values, record.values, strict=True)
                     if old != new
                 }
-            new_links = record.growth_field_ids - links.get(current[0], set())
-            new_networks = record.network_ids - memberships.get(current[0], set())
+            # Most rows of a later export link what they linked before: a subset test only.
+            linked, joined = links.get(pk, none), memberships.get(pk, none)
+            new_links = (
+                none if record.growth_field_ids <= linked else record.growth_field_ids - linked
+            )
+            new_networks = none if record.network_ids <= joined else record.network_ids - joined
             if changes or new_links or new_networks:
-                plan.updated.append((record, current[0], changes))
+                plan.updated.append((record, pk, changes))
             else:
                 plan.unchanged += 1
-        plan.new_links.extend((record.leg_id, pk) for pk in sorted(new_links))
-        plan.new_memberships.extend((record.leg_id, pk) for pk in sorted(new_networks))
+                continue
+        if new_links:
+            plan.new_links.extend((record.leg_id, link) for link in sorted(new_links))
+        if new_networks:
+            plan.new_memberships.extend((record.leg_id, net) for net in sorted(new_networks))
     in_file = len(leg_ids) - len(plan.created)
     plan.not_in_file = Organisation.objects.filter(leg_id__isnull=False).count() - in_file
     return plan
