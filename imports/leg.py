@@ -205,6 +205,19 @@ _SIMPLE_URL = re.compile(
 )
 
 
+def _forget_traceback(error):
+    """Drop a refused value's exception's traceback and the exceptions chained to it.
+
+    Django's validators raise again inside ``except … as e``: the exception refers to a frame
+    that refers to the exception. Such a cycle keeps every calling frame alive, here the chunk
+    of rows being cleaned, until the cycle collector runs, and an import pauses that
+    (``services._gc_paused``). Without the traceback nothing refers to the frames.
+    """
+    while error is not None:
+        error.__traceback__ = None
+        error = error.__context__
+
+
 def _valid_email(text) -> bool:
     if len(text) > 254:
         return False
@@ -212,7 +225,8 @@ def _valid_email(text) -> bool:
         return True
     try:
         validate_email(text)
-    except ValidationError:
+    except ValidationError as error:
+        _forget_traceback(error)
         return False
     return True
 
@@ -224,7 +238,8 @@ def _valid_url(url) -> bool:
         return True
     try:
         _url_validator(url)
-    except ValidationError:
+    except ValidationError as error:
+        _forget_traceback(error)
         return False
     return True
 

@@ -5,6 +5,7 @@ recorded ``ImportRun`` for every run. The contract is ``../shared/leg/FORMAT.md`
 
 import csv
 import datetime
+import gc
 import hashlib
 import importlib.util
 import random
@@ -813,6 +814,31 @@ def test_chunks_of_rows_are_checked_as_one_file(reference, tmp_path, monkeypatch
     ]
     assert reports[0][-1][3] == "LEG-ID doppelt in der Datei (Zeilen 2 und 7)"
     assert {severity for _, _, severity, _ in reports[0]} == {Severity.ERROR}
+
+
+def test_refused_addresses_leave_no_rows_in_reference_cycles(reference, tmp_path):
+    """An import pauses the cycle collector, so a reference cycle would keep a whole chunk of
+    rows alive until the next collection: refused e-mail and web addresses (Django's
+    validators raise inside ``except … as e``) leave no frame and no record in one."""
+    rows = later_rows()
+    rows[0].update({"E-Mail": "info(at)optikwerke.de", "Website": 'www."optikwerke.de'})
+    path = write_csv(tmp_path / "adressen.csv", rows)
+    gc.collect()
+    flags = gc.get_debug()
+    gc.disable()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        plan = services.leg_import_plan(path=path)
+        warnings = [(issue.row, issue.column) for issue in plan.issues.warnings]
+        del plan
+        gc.collect()
+        in_cycles = {type(thing).__name__ for thing in gc.garbage}
+    finally:
+        gc.garbage.clear()
+        gc.set_debug(flags)
+        gc.enable()
+    assert warnings == [(2, "E-Mail"), (2, "Website")]
+    assert not in_cycles & {"frame", "traceback", "CompanyRecord"}, in_cycles
 
 
 def test_a_missing_required_column_is_reported_before_any_row(existing, tmp_path):
