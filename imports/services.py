@@ -47,9 +47,11 @@ def _noop(stage, done=0, total=None):
 def _gc_paused():
     """Pause Python's cycle collector while an import holds a file's rows in memory.
 
-    Reading, cleaning and comparing create millions of short-lived tuples and lists but no
-    reference cycles; with the collector on, every full collection walks all rows held so far,
-    which made a 100,000-row import twice as slow. Reference counting frees memory as usual.
+    Reading, cleaning and comparing create millions of tuples and lists; with the collector
+    on, every full collection walks all rows held so far, which made a 100,000-row import twice
+    as slow. Reference counting frees memory as usual; what would need the collector is a
+    reference cycle, and the one that held rows (a validator's exception) is broken where it
+    arises (``leg._forget_traceback``, tested).
     """
     enabled = gc.isenabled()
     gc.disable()
@@ -219,7 +221,7 @@ def _chunks(items, size=IN_CHUNK):
 def _rows_where(queryset, field, keys, *columns):
     """``values_list`` rows of the queryset whose ``field`` is one of ``keys``.
 
-    A large file names most of the table: one streamed query over all of it is cheaper than
+    A large file names most of the table: one query over all of it is cheaper than
     thousands of ``IN`` lists, and callers look rows up by key anyway. A small file gets
     chunked ``IN`` queries (SQLite allows 32,766 parameters per statement).
     """
