@@ -199,6 +199,7 @@ def _keywords(raw):
 
 # Addresses these patterns accept are valid for Django's validators too; anything else is
 # decided by Django's validators themselves.
+_EMAIL_LIMIT = 254  # characters, as Django's EmailField
 _SIMPLE_EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,63}$")
 _SIMPLE_URL = re.compile(
     r"^https?://[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,63}(?:/[^\s<>\"]*)?$"
@@ -219,7 +220,7 @@ def _forget_traceback(error):
 
 
 def _valid_email(text) -> bool:
-    if len(text) > 254:
+    if len(text) > _EMAIL_LIMIT:
         return False
     if _SIMPLE_EMAIL.match(text):
         return True
@@ -277,6 +278,13 @@ _NO_NUMBER = (None, False)
 
 def _all_text(column) -> bool:
     return set(map(type, column)) <= {str}
+
+
+def _cells_in(column, values):
+    """``(index, cell)`` of the column's cells whose value is one of ``values`` (often none)."""
+    if not values:
+        return ()
+    return ((index, raw) for index, raw in enumerate(column) if raw in values)
 
 
 def _plain_column(column) -> list[str]:
@@ -359,8 +367,22 @@ class CompanyRowCleaner:
         streets = self._texts("street")
         phones = self._texts("phone")
         self._foreign_postcodes()
-        emails = self._emails()
-        websites = self._websites()
+        emails = self._addresses(
+            "email",
+            _plain_column(self._column("email")),
+            _SIMPLE_EMAIL,
+            _EMAIL_LIMIT,
+            _valid_email,
+            "keine gültige E-Mail-Adresse; Wert verworfen",
+        )
+        websites = self._addresses(
+            "website",
+            list(map(normalize_website, self._column("website"))),
+            _SIMPLE_URL,
+            _MAX_LENGTH["website"],
+            _valid_url,
+            "keine gültige Web-Adresse; Wert verworfen",
+        )
         growth_fields = self._resolved("growth_fields", parsed["growth_fields"])
         networks = self._resolved("networks", parsed["networks"])
 
@@ -420,11 +442,8 @@ class CompanyRowCleaner:
             except ValueError as error:
                 values[raw] = refused
                 errors[raw] = str(error)
-        bad = distinct.intersection(errors)
-        if bad:
-            for index, raw in enumerate(column):
-                if raw in bad:
-                    self._issue(index, key, True, key, _stripped(raw), errors[raw])
+        for index, raw in _cells_in(column, distinct.intersection(errors)):
+            self._issue(index, key, True, key, _stripped(raw), errors[raw])
         return list(map(values.__getitem__, column))
 
     def _leg_ids(self):
@@ -475,58 +494,35 @@ class CompanyRowCleaner:
             for raw in set(column)
             if values[raw] and not values[raw].startswith(THURINGIAN_POSTCODE_PREFIXES)
         }
-        if foreign:
-            message = "keine Thüringer Postleitzahl"
-            for index, raw in enumerate(column):
-                if raw in foreign:
-                    self._issue(
-                        index, "postcode_region", False, "postcode", _stripped(raw), message
-                    )
+        message = "keine Thüringer Postleitzahl"
+        for index, raw in _cells_in(column, foreign):
+            self._issue(index, "postcode_region", False, "postcode", _stripped(raw), message)
 
-    def _emails(self):
-        """Valid addresses; anything else is dropped with a warning ("k. A." silently)."""
-        column = self._column("email")
-        emails = _plain_column(column)
-        checks = zip(emails, map(_SIMPLE_EMAIL.match, emails), strict=True)
-        for index, (email, match) in enumerate(checks):
-            if match is not None and len(email) <= 254:
+    def _addresses(self, key, texts, simple, limit, valid, message):
+        """``texts`` (the column's addresses, normalised) with every invalid one dropped with a
+        warning ("k. A." and empty cells silently). ``simple`` passes most valid addresses at
+        C speed; ``valid`` decides the rest."""
+        column = self._column(key)
+        checks = zip(texts, map(simple.match, texts), strict=True)
+        for index, (text, match) in enumerate(checks):
+            if match is not None and len(text) <= limit:
                 continue
             raw = _stripped(column[index])
             if is_no_data(raw):
-                emails[index] = ""
-            elif not _valid_email(email):
-                emails[index] = ""
-                message = "keine gültige E-Mail-Adresse; Wert verworfen"
-                self._issue(index, "email", False, "email", raw, message)
-        return emails
-
-    def _websites(self):
-        """Addresses with a scheme; anything invalid is dropped with a warning."""
-        column = self._column("website")
-        websites = list(map(normalize_website, column))
-        limit = _MAX_LENGTH["website"]
-        checks = zip(websites, map(_SIMPLE_URL.match, websites), strict=True)
-        for index, (website, match) in enumerate(checks):
-            if match is not None and len(website) <= limit:
-                continue
-            raw = _stripped(column[index])
-            if is_no_data(raw):
-                websites[index] = ""
-            elif not _valid_url(website):
-                websites[index] = ""
-                message = "keine gültige Web-Adresse; Wert verworfen"
-                self._issue(index, "website", False, "website", raw, message)
-        return websites
+                texts[index] = ""
+            elif not valid(text):
+                texts[index] = ""
+                self._issue(index, key, False, key, raw, message)
+        return texts
 
     def _resolved(self, key, resolved):
         """The linked ids per row; every name that matches nothing is an error of its row."""
-        unknown = {raw for raw in set(self._column(key)) if self.values[key][raw][1]}
-        if unknown:
-            for index, raw in enumerate(self._column(key)):
-                if raw in unknown:
-                    ids, names, message = self.values[key][raw]
-                    for name in names:
-                        self._issue(index, f"{key}_names", True, key, name, message)
+        column, values = self._column(key), self.values[key]
+        unknown = {raw for raw in set(column) if values[raw][1]}
+        for index, raw in _cells_in(column, unknown):
+            _ids, names, message = values[raw]
+            for name in names:
+                self._issue(index, f"{key}_names", True, key, name, message)
         return list(map(itemgetter(0), resolved))
 
     def _header(self, key):
