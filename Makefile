@@ -1,10 +1,13 @@
-# Clusterportal Thüringen. Needs nothing but Python 3.11 and make.
+# Clusterportal Thüringen. Needs Python 3.11, make and Node.js with npm (for the KERN design
+# system's CSS and fonts, installed into node_modules; nothing is loaded from another host at run time).
 # DATABASE_URL selects the database (default: SQLite file db.sqlite3).
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+NPM ?= npm
+KERN := node_modules/@kern-ux/native/dist/kern.min.css
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -18,8 +21,17 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-## setup: virtualenv, dependencies, database, migrations and ThCM reference data (idempotent)
-setup: $(STAMP)
+# KERN (@kern-ux/native, EUPL-1.2) from the npm registry, pinned by package-lock.json.
+$(KERN): package.json package-lock.json
+	@command -v $(NPM) >/dev/null 2>&1 || { \
+	  echo "make setup: npm was not found. The public pages use the KERN design system, which is" >&2; \
+	  echo "installed with npm. Install Node.js with npm (e.g. 'apt-get install nodejs npm'), then run make again." >&2; \
+	  exit 1; }
+	$(NPM) ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	touch $(KERN)
+
+## setup: virtualenv, dependencies, KERN, database, migrations and ThCM reference data (idempotent)
+setup: $(STAMP) $(KERN)
 	$(BIN)/python manage.py ensure_database
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_reference_data
@@ -62,4 +74,4 @@ bench-faults: setup
 	$(BIN)/python bench/faults.py
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache
