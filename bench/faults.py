@@ -22,7 +22,7 @@ clear error message (no traceback), nothing of the file is in the database, and 
 run is recorded as failed.
 
 Prints PASS/FAIL per check and writes bench/out/faults.md; exit status 1 if any check failed.
-See bench/README.md.
+See docs/performance.md.
 """
 
 import argparse

@@ -15,7 +15,7 @@ into the same database. Per group of pages: requests/s, p50/p95/p99 (computed he
 request, nearest rank), errors; the import's duration and result; each group's p95 during the
 import as a multiple of its idle p95. Prints a Markdown report and writes bench/out/load.md.
 Exit status 1 when any request failed, the import failed, or a p95 during the import reached
-10 × idle. See bench/README.md.
+10 × idle. See docs/performance.md.
 """
 
 import argparse

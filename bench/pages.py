@@ -13,7 +13,7 @@ to 5,000 current members, ANALYZE), then requests every page in-process through 
 server) round-robin, after warm-up requests, and compares each page's median with a trivial
 "ok" view measured in the same rounds. Every directory filter and search is checked with
 EXPLAIN for a sequential scan of the organisations table. Prints a Markdown table and writes it
-to bench/out/pages.md; see bench/README.md.
+to bench/out/pages.md; see docs/performance.md.
 """
 
 import argparse

@@ -21,7 +21,7 @@ dropped and created afresh; SQLite: bench/out/bench.sqlite3):
 
 Timings, SQL statement counts and RSS come from one pass, tracemalloc peaks from a second pass
 of the same steps (tracemalloc slows allocation-heavy code down, so it must not be on while the
-clock runs). The parent prints a Markdown table per database; see bench/README.md.
+clock runs). The parent prints a Markdown table per database; see docs/performance.md.
 """
 
 import argparse
