@@ -49,9 +49,7 @@ TARGET_MEDIAN_MS = 25.0
 TARGET_RATIO = 10.0
 TARGET_COMPARE_QUERIES = 10  # "a handful of aggregate queries" when nothing is cached
 ORGANISATION_TABLE = "members_organisation"
-CODE_DIRS = (
-    "clusterportal", "core", "growthfields", "networks", "members", "templates", "static"
-)
+CODE_DIRS = ("clusterportal", "growthfields", "networks", "members", "templates", "static")
 
 # Not counted as queries: the transaction control of ATOMIC_REQUESTS (BEGIN and COMMIT; savepoints
 # inside an outer transaction, as in the tests).

@@ -592,7 +592,7 @@ def code_state():
 
     commit = git("rev-parse", "--short", "HEAD").strip() or "?"
     dirty = [line[3:] for line in git("status", "--porcelain", "--", "imports", "members",
-                                      "clusterportal", "core").splitlines()]
+                                      "clusterportal").splitlines()]
     return f"commit {commit}" + (f", uncommitted changes in {', '.join(dirty)}" if dirty else "")
 
 
