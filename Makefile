@@ -52,6 +52,7 @@ test: setup
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 check: $(STAMP)
 	$(BIN)/python manage.py check

@@ -14,7 +14,7 @@ from rest_framework import routers
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
-from clusterportal.api import LicenseLinkMixin
+from core.api import LicenseLinkMixin
 from growthfields.api.urls import router as growthfields_router
 from members.api.urls import router as members_router
 from networks.api.urls import router as networks_router

@@ -2,7 +2,7 @@
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from clusterportal.cache import invalidate
+from core.cache import invalidate
 from growthfields.models import GrowthField, KeyFigure, Source
 from members.models import Organisation
 from networks.models import DeclaredMemberCount, Membership, Network, NetworkGrowthField
@@ -37,12 +37,12 @@ def relation_changed(sender, action, **kwargs):
 
 def connect() -> None:
     for model in WATCHED_MODELS:
-        uid = f"clusterportal.cache:{model._meta.label}"
+        uid = f"core.cache:{model._meta.label}"
         post_save.connect(data_changed, sender=model, dispatch_uid=f"{uid}:save")
         post_delete.connect(data_changed, sender=model, dispatch_uid=f"{uid}:delete")
     for through in WATCHED_RELATIONS:
         m2m_changed.connect(
             relation_changed,
             sender=through,
-            dispatch_uid=f"clusterportal.cache:{through._meta.label}:m2m",
+            dispatch_uid=f"core.cache:{through._meta.label}:m2m",
         )

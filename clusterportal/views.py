@@ -12,7 +12,7 @@ from django.views.generic import TemplateView
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from clusterportal.cache import cache_public_page, cached
+from core.cache import cache_public_page, cached
 from growthfields.selectors import comparison_table
 from networks.selectors import networks_in_brochure_order
 

@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from clusterportal.admin_mixins import PortalHistoryAdmin, PortalImportExportMixin
-from clusterportal.formatting import format_key_figure
+from core.admin import PortalHistoryAdmin, PortalImportExportMixin
+from growthfields.formatting import format_key_figure
 
 from .models import GrowthField, GrowthFieldAlias, KeyFigure, Source
 from .resources import GrowthFieldResource, KeyFigureResource, SourceResource

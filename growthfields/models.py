@@ -5,10 +5,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from clusterportal.dates import DatePrecision, format_reference_date
-from clusterportal.fields import StringListField
-from clusterportal.models import AliasBase
-from clusterportal.text import in_language
+from core.dates import DatePrecision, format_reference_date
+from core.fields import StringListField
+from core.models import AliasBase
+from core.text import in_language
 
 from .choices import Agency, Category, Metric
 from .querysets import GrowthFieldQuerySet, KeyFigureQuerySet, SourceQuerySet

@@ -13,10 +13,11 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from clusterportal.cache import cached
-from clusterportal.dates import DatePrecision, format_reference_date
-from clusterportal.formatting import format_amount, format_key_figure
-from clusterportal.text import normalize_name
+from core.cache import cached
+from core.dates import DatePrecision, format_reference_date
+from core.formatting import format_amount
+from core.text import normalize_name
+from growthfields.formatting import format_key_figure
 from members.models import Organisation
 from networks.models import NetworkGrowthField
 

@@ -7,8 +7,8 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView, View
 
-from clusterportal.cache import cache_public_page, cached
-from clusterportal.csvsafe import neutralised_text
+from core.cache import cache_public_page, cached
+from core.csvsafe import neutralised_text
 from networks import selectors as network_selectors
 
 from . import selectors

@@ -8,14 +8,14 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.text import slugify
 
-from clusterportal.dates import DatePrecision
-from clusterportal.text import normalize_name
+from core.dates import DatePrecision
+from core.normalizers import parse_german_decimal
+from core.text import normalize_name
 from growthfields.choices import Metric
 from growthfields.models import KeyFigure, Source
 
 from .issues import IssueList
 from .leg import header_key, map_columns
-from .normalizers import parse_german_decimal
 
 REQUIRED = {
     "Wachstumsfeld": "growth_field",

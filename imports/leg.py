@@ -13,12 +13,7 @@ from operator import itemgetter
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 
-from clusterportal.text import normalize_name
-from members.choices import District, OrganisationKind
-from members.models import Organisation
-
-from .issues import IssueList
-from .normalizers import (
+from core.normalizers import (
     LEG_ID_PATTERN,
     THURINGIAN_POSTCODE_PREFIXES,
     is_no_data,
@@ -32,6 +27,11 @@ from .normalizers import (
     parse_year,
     split_list,
 )
+from core.text import normalize_name
+from members.choices import District, OrganisationKind
+from members.models import Organisation
+
+from .issues import IssueList
 from .reading import Sheet
 
 # header -> record key; required columns first.

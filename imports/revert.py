@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from clusterportal import cache as portal_cache
+from core import cache as portal_cache
 from members.models import Organisation
 from networks.models import Membership
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from clusterportal import cache as portal_cache
+from core import cache as portal_cache
 from growthfields.models import GrowthField
 from members.models import Organisation
 from networks.choices import MembershipRole

@@ -22,7 +22,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from clusterportal.csvsafe import neutralised_text
+from core.csvsafe import neutralised_text
 from members.models import Organisation
 
 from .choices import RunOrigin, RunStatus, Severity

@@ -1,13 +1,9 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from clusterportal.admin_mixins import (
-    NetworkScopedInlineMixin,
-    PortalHistoryAdmin,
-    PortalImportExportMixin,
-    VersionedAdminMixin,
-)
-from clusterportal.formatting import format_amount
+from core.admin import PortalHistoryAdmin, PortalImportExportMixin, VersionedAdminMixin
+from core.formatting import format_amount
+from networks.admin_mixins import NetworkScopedInlineMixin
 from networks.models import Membership
 
 from .models import Organisation

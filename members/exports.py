@@ -19,7 +19,7 @@ document properties repeat the licence.
 
 Text cells that a spreadsheet would read as a formula (starting with ``=``, ``+``, ``-``,
 ``@``, a tab or a carriage return) get a leading apostrophe (OWASP "CSV injection", see
-``clusterportal.csvsafe``); numbers are never touched, so a negative number stays a number.
+``core.csvsafe``); numbers are never touched, so a negative number stays a number.
 """
 
 import csv
@@ -39,8 +39,8 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from clusterportal.csvsafe import neutralise, xlsx_clean, xlsx_value
-from imports.widgets import format_german_decimal
+from core.csvsafe import neutralise, xlsx_clean, xlsx_value
+from core.widgets import format_german_decimal
 
 from .choices import OrganisationKind
 

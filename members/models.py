@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from clusterportal.models import VersionedMixin
+from core.models import VersionedMixin
 
 from .choices import District, OrganisationKind
 from .querysets import OrganisationQuerySet

@@ -3,19 +3,19 @@
 Rows are matched on the LEG-ID: a file row whose LEG-ID exists updates that organisation.
 Organisations entered by hand have no LEG-ID and cannot be matched, so a row without one
 is refused with a message instead of creating a duplicate. Numbers are read and written
-the German way whatever the active language (see ``imports.widgets``).
+the German way whatever the active language (see ``core.widgets``).
 """
 
 from import_export.fields import Field
 
-from growthfields.models import GrowthField
-from imports.normalizers import (
+from core.normalizers import (
     normalize_leg_id,
     normalize_postcode,
     normalize_website,
     normalize_wz_code,
 )
-from imports.widgets import GermanModelResource, NaturalKeyManyToManyWidget, NormalizedCharWidget
+from core.widgets import GermanModelResource, NaturalKeyManyToManyWidget, NormalizedCharWidget
+from growthfields.models import GrowthField
 
 from .models import Organisation, wz_code_validator
 

@@ -1,6 +1,6 @@
 """Reads the directory's pages, a network's member list and the API share."""
 
-from clusterportal.pagination import remembered_count
+from core.pagination import remembered_count
 
 
 def directory_results(filterset):

@@ -5,8 +5,8 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, View
 
-from clusterportal.cache import cache_public_page
-from clusterportal.pagination import PAGE_SIZES, CachedCountPaginator, page_size_from
+from core.cache import cache_public_page
+from core.pagination import PAGE_SIZES, CachedCountPaginator, page_size_from
 from growthfields.models import GrowthField
 
 from . import exports

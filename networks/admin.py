@@ -5,13 +5,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from clusterportal.admin_mixins import (
-    NetworkScopedAdminMixin,
-    PortalHistoryAdmin,
-    PortalImportExportMixin,
-    VersionedAdminMixin,
-)
-from clusterportal.permissions import NETWORK_MANAGERS_GROUP, user_has_all_networks
+from core.admin import PortalHistoryAdmin, PortalImportExportMixin, VersionedAdminMixin
+from networks.admin_mixins import NetworkScopedAdminMixin
+from networks.scoping import NETWORK_MANAGERS_GROUP, user_has_all_networks
 
 from .models import (
     DeclaredMemberCount,

@@ -6,9 +6,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from clusterportal.dates import DatePrecision, format_reference_date
-from clusterportal.fields import StringListField
-from clusterportal.models import AliasBase, VersionedMixin
+from core.dates import DatePrecision, format_reference_date
+from core.fields import StringListField
+from core.models import AliasBase, VersionedMixin
 
 from .choices import MembershipRole, NetworkKind
 from .querysets import (

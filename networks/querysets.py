@@ -2,7 +2,7 @@ from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Lower
 
-from clusterportal.models import build_name_index
+from core.models import build_name_index
 
 
 class NetworkQuerySet(models.QuerySet):

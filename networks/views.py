@@ -4,8 +4,8 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 
-from clusterportal.cache import cache_public_page, cached
-from clusterportal.pagination import PAGE_SIZES, CachedCountPaginator, page_size_from
+from core.cache import cache_public_page, cached
+from core.pagination import PAGE_SIZES, CachedCountPaginator, page_size_from
 from members.filtersets import OrganisationFilterSet
 from members.models import Organisation
 from members.selectors import directory_results

@@ -9,7 +9,7 @@ from pathlib import Path
 import environ
 from django.utils.translation import gettext_lazy as _
 
-from clusterportal.formats import SafeCSV, SafeXLSX
+from core.formats import SafeCSV, SafeXLSX
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -41,6 +41,7 @@ THIRD_PARTY_APPS = [
 ]
 LOCAL_APPS = [
     "clusterportal",
+    "core",
     "growthfields",
     "networks",
     "members",
@@ -131,12 +132,12 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 FORMS_URLFIELD_ASSUME_HTTPS = True
 
 # django-import-export: only the two formats the agency works with, both escaping formulas on
-# export (clusterportal.csvsafe) and undoing exactly that on import.
+# export (core.csvsafe) and undoing exactly that on import.
 IMPORT_EXPORT_FORMATS = [SafeCSV, SafeXLSX]
 # Uploads between preview and confirm: 0600 files below LEG_IMPORT_UPLOAD_DIR, never in /tmp.
-IMPORT_EXPORT_TMP_STORAGE_CLASS = "clusterportal.tmp_storage.PrivateTempFolderStorage"
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "core.tmp_storage.PrivateTempFolderStorage"
 # Import and export need their own permissions ("members.import_organisation",
-# "networks.export_membership", …; see clusterportal/permissions.py), not just staff status.
+# "networks.export_membership", …; see networks/scoping.py), not just staff status.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
 
@@ -174,7 +175,7 @@ LOGGING = {
 
 # Public portal
 PORTAL_PAGE_SIZE = 25
-# Public pages are kept rendered until the data changes (clusterportal.cache.cache_public_page).
+# Public pages are kept rendered until the data changes (core.cache.cache_public_page).
 PORTAL_PAGE_CACHE = env.bool("PORTAL_PAGE_CACHE", default=True)
 PORTAL_MAX_PAGE_SIZE = 100
 # The licence the open data (pages' downloads and the API) is published under.
@@ -223,7 +224,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "UNAUTHENTICATED_USER": None,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "clusterportal.api.LicensedPagination",
+    "DEFAULT_PAGINATION_CLASS": "core.api.LicensedPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_VERSIONING_CLASS": None,

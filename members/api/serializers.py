@@ -1,7 +1,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from clusterportal.api import PublicPageField
+from core.api import PublicPageField
 from members.models import Organisation
 
 # The columns the serializer reads; the view loads no others (never phone or e-mail).

@@ -4,7 +4,7 @@ from django_filters.utils import translate_validation
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework.viewsets import ReadOnlyModelViewSet
 
-from clusterportal.api import LicenseLinkMixin
+from core.api import LicenseLinkMixin
 from growthfields.models import GrowthField
 from members.choices import WZ_DIVISIONS
 from members.filtersets import OrganisationFilterSet

@@ -14,14 +14,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 from import_export.formats.base_formats import CSV, XLSX
 
-from growthfields.models import KeyFigure
-from growthfields.resources import GrowthFieldResource, KeyFigureResource, SourceResource
-from imports.widgets import (
+from core.widgets import (
     GermanBooleanWidget,
     GermanDecimalWidget,
     GermanIntegerWidget,
     StringListWidget,
 )
+from growthfields.models import KeyFigure
+from growthfields.resources import GrowthFieldResource, KeyFigureResource, SourceResource
 from members.models import Organisation
 from members.resources import OrganisationResource
 from networks.models import Membership
@@ -629,7 +629,7 @@ def test_every_admin_exports_csv_and_xlsx_files(superuser_client, name, file_for
 
 def test_every_resource_skips_unchanged_rows_and_validates_models():
     """All resources inherit skip_unchanged, report_skipped and clean_model_instances."""
-    from imports.widgets import GermanModelResource
+    from core.widgets import GermanModelResource
 
     def subclasses(cls):
         for sub in cls.__subclasses__():

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from openpyxl import load_workbook
 
-from clusterportal.csvsafe import neutralise
+from core.csvsafe import neutralise
 from members.exports import as_csv_text
 from tests.factories import (
     GrowthFieldFactory,

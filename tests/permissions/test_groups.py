@@ -9,14 +9,14 @@ from django.contrib.auth.models import Group, Permission
 from django.db import connection
 from django.urls import reverse
 
-from clusterportal.permissions import (
+from members.models import Organisation
+from networks.scoping import (
     EDITORS_GROUP,
     NETWORK_MANAGERS_GROUP,
     READERS_GROUP,
     networks_for_user,
     user_has_all_networks,
 )
-from members.models import Organisation
 from tests.factories import DeclaredMemberCountFactory, MembershipFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db

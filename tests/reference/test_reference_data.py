@@ -15,7 +15,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 
-from clusterportal.text import normalize_name
+from core.text import normalize_name
 from growthfields.choices import Agency, Category, Metric
 from growthfields.models import GrowthField, KeyFigure
 from networks.choices import NetworkKind

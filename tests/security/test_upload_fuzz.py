@@ -35,7 +35,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from clusterportal.formats import SafeCSV, SafeXLSX
+from core.formats import SafeCSV, SafeXLSX
 from imports.models import ImportRun
 from imports.reading import ImportFileError
 from imports.services import leg_import_plan

@@ -1,7 +1,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from clusterportal.text import normalize_name
+from core.text import normalize_name
 
 
 def test_spelling_variants_of_a_network_match():

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 
-from clusterportal.cache import cached
+from core.cache import cached
 
 PAGE_SIZES = (25, 50, 100)
 
@@ -16,7 +16,7 @@ class CachedCountPaginator(Paginator):
 
     Counting 100,000 organisations (or every match of a broad search) touches every row each
     time a page is shown; the number only changes when the data does, and every change makes
-    the versioned cache stale (clusterportal.cache), so the count is kept there, keyed by the
+    the versioned cache stale (core.cache), so the count is kept there, keyed by the
     query's SQL.
     """
 

@@ -3,7 +3,7 @@
 import pytest
 from django.test import RequestFactory
 
-from clusterportal.pagination import CachedCountPaginator, page_size_from
+from core.pagination import CachedCountPaginator, page_size_from
 from members.models import Organisation
 from tests.factories import OrganisationFactory
 

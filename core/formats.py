@@ -3,11 +3,11 @@
 ``settings.IMPORT_EXPORT_FORMATS`` names these two and nothing else: CSV and XLSX, the formats
 the agency works with. Both are django-import-export's own formats with two additions:
 
-- Export: every cell (and every column header) goes through ``clusterportal.csvsafe.neutralise``,
+- Export: every cell (and every column header) goes through ``core.csvsafe.neutralise``,
   so a name like ``=1+1`` is written as ``'=1+1`` and no spreadsheet program runs it. Numbers
   (XLSX keeps them as number cells) and text that is only a number (``-5``, ``-1234,5``, the
   German CSV rendering) are left alone.
-- Import: every cell goes through ``clusterportal.csvsafe.unneutralise``, which undoes exactly
+- Import: every cell goes through ``core.csvsafe.unneutralise``, which undoes exactly
   that escaping, so an exported file re-imports to the same values (and reports its rows as
   unchanged) instead of storing ``'=1+1`` or, on the next round, ``''=1+1``.
 
@@ -21,6 +21,7 @@ import tablib
 from import_export.formats import base_formats
 
 from .csvsafe import neutralise, unneutralise, xlsx_value
+from .xlsx import check_xlsx_archive
 
 
 def _mapped(dataset: tablib.Dataset, function) -> tablib.Dataset:
@@ -61,12 +62,12 @@ class SafeXLSX(base_formats.XLSX):
     def create_dataset(self, in_stream):
         import io
 
-        from imports.reading import ImportFileError, check_xlsx_archive
+        from django.conf import settings
 
-        try:
-            check_xlsx_archive(io.BytesIO(in_stream))
-        except ImportFileError as error:
-            raise ValueError(str(error)) from None
+        check_xlsx_archive(
+            io.BytesIO(in_stream),
+            max_uncompressed_bytes=settings.LEG_IMPORT_MAX_UNCOMPRESSED_BYTES,
+        )
         return unneutralised_dataset(super().create_dataset(in_stream))
 
 

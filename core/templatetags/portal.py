@@ -3,21 +3,12 @@
 from django import forms, template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext as _
 
-from clusterportal.formatting import format_amount, format_key_figure
+from core.formatting import format_amount
 
 register = template.Library()
 
 SORT_PARAMETER = "sort"
-
-
-@register.filter
-def figure(key_figure):
-    """A key figure as the brochure writes it: "ca. 7,7 Mrd. EUR", "keine Angaben"."""
-    if key_figure is None:
-        return _("keine Angaben")
-    return format_key_figure(key_figure.metric, key_figure.value, key_figure.approximate)
 
 
 @register.simple_tag

@@ -2,8 +2,9 @@ from decimal import Decimal
 
 from django.utils import translation
 
-from clusterportal.formatting import format_amount, format_key_figure
+from core.formatting import format_amount
 from growthfields.choices import Metric
+from growthfields.formatting import format_key_figure
 
 
 def test_revenue_reads_in_billions_with_ca():

@@ -1,27 +1,19 @@
-"""How figures read: "ca. 7,7 Mrd. EUR", "32,3 %", "keine Angaben" (never 0)."""
+"""How a growth field's key figures read: "ca. 7,7 Mrd. EUR", "32,3 %", "keine Angaben"."""
 
 from decimal import Decimal
 
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+
+from core.formatting import format_amount
+
+from .choices import Metric
 
 BILLION = Decimal(1_000_000_000)
 MILLION = Decimal(1_000_000)
 
 
-def format_amount(value: Decimal | int | None, *, approximate: bool = False, decimals=None) -> str:
-    if value is None:
-        return _("keine Angaben")
-    text = number_format(value, decimal_pos=decimals, use_l10n=True, force_grouping=True)
-    if approximate:
-        return _("ca. %(amount)s") % {"amount": text}
-    return text
-
-
 def format_key_figure(metric: str, value: Decimal | None, approximate: bool = False) -> str:
     """Format a growth field's key figure in the unit the brochure uses."""
-    from growthfields.choices import Metric
-
     if value is None:
         return _("keine Angaben")
     if metric == Metric.REVENUE:

@@ -1,8 +1,6 @@
-"""Back-office building blocks the apps' admins share.
+"""Back-office building blocks the apps' admins share (the network-scoped ones:
+``networks.admin_mixins``).
 
-- ``NetworkScopedAdminMixin`` / ``NetworkScopedInlineMixin``: rows of networks the user may
-  not reach (``clusterportal.permissions``) are absent from change lists, forms, autocomplete,
-  history, bulk actions and exports, and cannot be chosen in a network field.
 - ``VersionedAdminForm`` / ``VersionedAdminMixin``: optimistic locking. The form carries the
   version it was loaded at; a save on an older version is refused instead of overwriting.
 - ``PortalImportExportMixin``: import and export know the user, and a refused row refuses the
@@ -24,52 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from clusterportal.permissions import (
-    networks_for_user,
-    restrict_to_user_networks,
-    user_may_access_network,
-)
-
 LOADED_VERSION_FIELD = "loaded_version"
-
-
-class NetworkScopedInlineMixin:
-    """An inline (or admin) of rows that belong to a network (``network_field``), or are
-    networks (``network_field = None``): it lists, and offers, only the networks the user
-    may access (an inline's parent's permissions decide whether it can be edited)."""
-
-    network_field: str | None = "network"
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        return restrict_to_user_networks(queryset, request.user, via=self.network_field)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if self.network_field is not None and db_field.name == self.network_field:
-            kwargs["queryset"] = networks_for_user(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
-class NetworkScopedAdminMixin(NetworkScopedInlineMixin):
-    """A ModelAdmin of network rows (see ``NetworkScopedInlineMixin``): the user also sees,
-    changes and deletes only rows of networks they may access."""
-
-    def network_id_of(self, obj):
-        if self.network_field is None:
-            return obj.pk
-        return getattr(obj, f"{self.network_field}_id")
-
-    def may_reach(self, request, obj) -> bool:
-        return obj is None or user_may_access_network(request.user, self.network_id_of(obj))
-
-    def has_view_permission(self, request, obj=None):
-        return super().has_view_permission(request, obj) and self.may_reach(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and self.may_reach(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and self.may_reach(request, obj)
 
 
 class VersionedAdminForm(forms.ModelForm):
@@ -120,7 +73,7 @@ class VersionedAdminForm(forms.ModelForm):
             )
         if loaded != current:
             raise ValidationError(self.stale_message(), code="stale")
-        # The save counts the version up (clusterportal.models.VersionedMixin).
+        # The save counts the version up (core.models.VersionedMixin).
         return cleaned_data
 
     def stale_message(self) -> str:

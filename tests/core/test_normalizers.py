@@ -11,8 +11,7 @@ from django.utils import translation
 from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
-from clusterportal.text import normalize_name
-from imports.normalizers import (
+from core.normalizers import (
     is_no_data,
     normalize_leg_id,
     normalize_postcode,
@@ -24,6 +23,7 @@ from imports.normalizers import (
     parse_year,
     split_list,
 )
+from core.text import normalize_name
 
 LANGUAGES = ["de", "en"]
 

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from clusterportal import cache as figures_cache
+from core import cache as figures_cache
 from growthfields.choices import Metric
 from tests.factories import (
     GrowthFieldFactory,

@@ -1,7 +1,7 @@
 import xml.etree.ElementTree as ET
 from decimal import Decimal
 
-from clusterportal.charts import Bar, Point, bar_chart, line_chart
+from core.charts import Bar, Point, bar_chart, line_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
 

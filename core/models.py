@@ -6,12 +6,12 @@ from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
-from clusterportal.text import normalize_name
+from core.text import normalize_name
 
 
 class VersionedMixin:
     """For models with a ``version`` counter (optimistic locking, see
-    ``clusterportal.admin_mixins.VersionedAdminForm``): every save of an existing row counts
+    ``core.admin.VersionedAdminForm``): every save of an existing row counts
     it up in the database itself (``version + 1``), whoever saves (admin, import-export, shell),
     so a form loaded before any of these saves is recognised as outdated."""
 

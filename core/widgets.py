@@ -4,7 +4,7 @@ django-import-export's own number widgets follow the active language: a German e
 writes "1234,56", which an English import refuses; "1.234" (German for 1234) is read as
 1.234 under every language; and with ``USE_THOUSAND_SEPARATOR`` English reads "12,5" as
 125. Its ``BooleanWidget`` reads "ja" as False. The widgets here parse with
-``imports.normalizers`` (the parsers of the LEG import) and render numbers with a decimal
+``core.normalizers`` (the parsers of the LEG import) and render numbers with a decimal
 comma and without thousands separators ("1234,56"), so an export re-imports to exactly the
 same values under German and English alike. XLSX exports keep numbers, dates and booleans
 as native cells.
@@ -22,7 +22,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from import_export import resources, widgets
 
-from clusterportal.fields import StringListField
+from core.fields import StringListField
 
 from .normalizers import is_no_data, parse_german_date, parse_german_decimal, parse_german_int
 
