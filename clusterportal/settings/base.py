@@ -48,6 +48,7 @@ LOCAL_APPS = [
     "members",
     "imports",
     "contact",
+    "corrections",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
