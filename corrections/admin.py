@@ -1,10 +1,12 @@
 import csv
 from io import StringIO
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -13,12 +15,13 @@ from django.utils.translation import gettext_lazy
 
 from clusterportal.csvsafe import neutralise
 from clusterportal.permissions import (
+    networks_for_user,
     user_has_all_networks,
     user_managed_network_ids,
     user_may_access_network,
 )
 
-from . import services
+from . import freshness, services
 from .display import display_value, field_label
 from .fields import leg_fields
 from .models import CorrectionProposal, ProfileReview
@@ -60,8 +63,59 @@ class CorrectionProposalAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(self.leg_export_view),
                 name="corrections_correctionproposal_leg_export",
             ),
+            path(
+                "aktualitaet/",
+                self.admin_site.admin_view(self.freshness_view),
+                name="corrections_freshness",
+            ),
             *super().get_urls(),
         ]
+
+    def freshness_view(self, request):
+        """ "Aktualität": what is older than the FRESHNESS_* limits, each row linking to where it
+        is fixed; a network profile can be marked "geprüft" here without changing it."""
+        if not request.user.is_staff:
+            raise PermissionDenied
+        if request.method == "POST":
+            network = get_object_or_404(
+                networks_for_user(request.user), pk=request.POST.get("network")
+            )
+            if not request.user.has_perm("corrections.add_profilereview"):
+                raise PermissionDenied
+            services.profile_review_mark(network=network, user=request.user)
+            self.message_user(
+                request,
+                _("Profil von %(network)s als geprüft markiert.") % {"network": network},
+                messages.SUCCESS,
+            )
+            return HttpResponseRedirect(request.path)
+        user = request.user
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Aktualität"),
+            "counts": freshness.freshness_counts(user),
+            "member_counts": freshness.stale_member_counts(user),
+            "profiles": freshness.stale_profiles(user),
+            "proposals": freshness.open_proposals(user),
+            "can_review": user.has_perm("corrections.add_profilereview"),
+            "limits": {
+                "key_figures": settings.FRESHNESS_KEY_FIGURE_DAYS,
+                "member_counts": settings.FRESHNESS_MEMBER_COUNT_DAYS,
+                "profiles": settings.FRESHNESS_PROFILE_REVIEW_DAYS,
+                "organisations": settings.FRESHNESS_ORGANISATION_RECORD_DAYS,
+                "mail": settings.FRESHNESS_MAIL_MINUTES,
+            },
+        }
+        if user.has_perm("growthfields.view_keyfigure"):
+            context["key_figures"] = list(freshness.stale_key_figures())
+        if user.has_perm("members.view_organisation"):
+            context["organisations"] = freshness.stale_organisations()[
+                : freshness.ORGANISATION_ROWS
+            ]
+        if user.has_perm("post_office.view_email"):
+            context["mails"] = freshness.undelivered_mail()[:100]
+        return TemplateResponse(request, "admin/corrections/freshness.html", context)
 
     def has_add_permission(self, request):
         return False

@@ -231,6 +231,13 @@ CONTACT_RATE_PER_SENDER = env("CONTACT_RATE_PER_SENDER", default="5/h")  # sende
 CONTACT_RATE_PER_IP = env("CONTACT_RATE_PER_IP", default="10/h")  # client address
 CONTACT_RATE_PER_RECIPIENT = env("CONTACT_RATE_PER_RECIPIENT", default="20/d")
 
+# "Aktualität" (back office): what is listed as outdated, in days (mail: minutes waiting).
+FRESHNESS_KEY_FIGURE_DAYS = env.int("FRESHNESS_KEY_FIGURE_DAYS", default=3 * 365)
+FRESHNESS_MEMBER_COUNT_DAYS = env.int("FRESHNESS_MEMBER_COUNT_DAYS", default=2 * 365)
+FRESHNESS_PROFILE_REVIEW_DAYS = env.int("FRESHNESS_PROFILE_REVIEW_DAYS", default=365)
+FRESHNESS_ORGANISATION_RECORD_DAYS = env.int("FRESHNESS_ORGANISATION_RECORD_DAYS", default=2 * 365)
+FRESHNESS_MAIL_MINUTES = env.int("FRESHNESS_MAIL_MINUTES", default=60)
+
 # Content-Security-Policy (django-csp 4), enforced in every setting, not report-only. The public
 # pages run no JavaScript and load only our own CSS and images. The back office (every view of
 # the admin site, import-export and the LEG import included) may also use inline <style> blocks,
