@@ -36,8 +36,8 @@ def single_line(value: str, label) -> str:
 
 def complete_email(value: str) -> str:
     """An address with a domain that has a dot ("name@firma.de", not "name@localhost")."""
-    domain = value.rpartition("@")[2]
-    if "." not in domain.strip("."):
+    local, at, domain = value.rpartition("@")
+    if at and local and domain and "." not in domain.strip("."):
         raise ValidationError(
             _("Bitte geben Sie eine vollständige E-Mail-Adresse an, z. B. name@firma.de."),
             code="incomplete_email",
