@@ -2,6 +2,7 @@
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from contact.models import NetworkContact
 from core.cache import invalidate
 from growthfields.models import GrowthField, KeyFigure, Source
 from members.models import Organisation
@@ -16,6 +17,7 @@ WATCHED_MODELS = (
     DeclaredMemberCount,
     Membership,
     Organisation,
+    NetworkContact,  # whether a network's page offers "Kontakt aufnehmen"
 )
 
 WATCHED_RELATIONS = (

@@ -46,6 +46,8 @@ urlpatterns += i18n_patterns(
     path(_("wachstumsfelder/"), include("growthfields.urls")),
     path(_("netzwerke/"), include("networks.urls")),
     path(_("mitglieder/"), include("members.urls")),
+    path(_("kontakt/"), include("contact.urls")),
+    path(_("korrektur/"), include("corrections.urls")),
     path(_("vergleich/"), growthfields_views.CompareView.as_view(), name="compare"),
     path(
         _("vergleich/export/"),

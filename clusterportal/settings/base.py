@@ -4,6 +4,7 @@
 ``db.sqlite3`` in the repository root, so a fresh machine needs no server.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -36,6 +37,7 @@ THIRD_PARTY_APPS = [
     "django_filters",
     "drf_spectacular",
     "import_export",
+    "post_office",
     "rest_framework",
     "simple_history",
 ]
@@ -46,6 +48,8 @@ LOCAL_APPS = [
     "networks",
     "members",
     "imports",
+    "contact",
+    "corrections",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -195,6 +199,49 @@ PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="")
 CACHES = {
     "default": env.cache("CACHE_URL", default="locmemcache://clusterportal"),
 }
+# django-ratelimit counts in the default cache. Django's own RedisCache (production's CACHE_URL)
+# counts atomically but is not on the library's list (W001). The local-memory cache of
+# development and tests counts per process (E003): with several app servers, set CACHE_URL.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
+if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+    SILENCED_SYSTEM_CHECKS.append("django_ratelimit.E003")
+
+# Mail: EMAIL_URL names the SMTP server (smtp+tls://user:password@host:587, see
+# django-environ); without it mail is printed to the console. Nothing is sent while a page is
+# answered: mail is queued in the database (django-post-office) and sent by
+# "manage.py send_queued_mail" (docs/operations-mail.md), which retries a refused mail
+# POST_OFFICE["MAX_RETRIES"] times, RETRY_INTERVAL apart.
+EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+vars().update({key: value for key, value in EMAIL_CONFIG.items() if value is not None})
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Clusterportal Thüringen <portal@localhost>")
+SERVER_EMAIL = env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+POST_OFFICE = {
+    "BACKENDS": {"default": EMAIL_CONFIG["EMAIL_BACKEND"]},
+    "DEFAULT_PRIORITY": "medium",
+    "MAX_RETRIES": env.int("MAIL_MAX_RETRIES", default=5),
+    "RETRY_INTERVAL": timedelta(minutes=env.int("MAIL_RETRY_MINUTES", default=10)),
+    "LOG_LEVEL": 1,  # failures only: a delivered message leaves no log row
+    "MESSAGE_ID_ENABLED": True,
+    "THREADS_PER_PROCESS": 1,
+}
+
+# "Kontakt aufnehmen" (contact): limits against abuse, and how long messages are kept.
+CONTACT_RETENTION_DAYS = env.int("CONTACT_RETENTION_DAYS", default=30)
+CONTACT_MESSAGE_MAX_CHARS = 5000
+CONTACT_MIN_FILL_SECONDS = 3  # a form sent sooner after it was loaded is refused
+CONTACT_FORM_MAX_AGE_SECONDS = 24 * 60 * 60  # an older form is reloaded
+# django-ratelimit rates ("count/period", period s, m, h or d).
+CONTACT_RATE_PER_SENDER = env("CONTACT_RATE_PER_SENDER", default="5/h")  # sender's e-mail
+CONTACT_RATE_PER_IP = env("CONTACT_RATE_PER_IP", default="10/h")  # client address
+CONTACT_RATE_PER_RECIPIENT = env("CONTACT_RATE_PER_RECIPIENT", default="20/d")
+
+# "Aktualität" (back office): what is listed as outdated, in days (mail: minutes waiting).
+FRESHNESS_KEY_FIGURE_DAYS = env.int("FRESHNESS_KEY_FIGURE_DAYS", default=3 * 365)
+FRESHNESS_MEMBER_COUNT_DAYS = env.int("FRESHNESS_MEMBER_COUNT_DAYS", default=2 * 365)
+FRESHNESS_PROFILE_REVIEW_DAYS = env.int("FRESHNESS_PROFILE_REVIEW_DAYS", default=365)
+FRESHNESS_ORGANISATION_RECORD_DAYS = env.int("FRESHNESS_ORGANISATION_RECORD_DAYS", default=2 * 365)
+FRESHNESS_MAIL_MINUTES = env.int("FRESHNESS_MAIL_MINUTES", default=60)
 
 # Content-Security-Policy (django-csp 4), enforced in every setting, not report-only. The public
 # pages run no JavaScript and load only our own CSS and images. The back office (every view of

@@ -12,3 +12,10 @@ MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith("whitenoise.")]  # noqa:
 
 # Tests measure the pages themselves; the page cache has its own tests.
 PORTAL_PAGE_CACHE = False
+
+# Mail queued by the tests is "sent" into django.core.mail.outbox; the SMTP tests point the
+# backend at their own server.
+POST_OFFICE = {
+    **POST_OFFICE,  # noqa: F405
+    "BACKENDS": {"default": "django.core.mail.backends.locmem.EmailBackend"},
+}
