@@ -6,6 +6,7 @@ from clusterportal.cache import invalidate
 from growthfields.models import GrowthField, KeyFigure, Source
 from members.models import Organisation
 from networks.models import DeclaredMemberCount, Membership, Network, NetworkGrowthField
+from pages.models import PortalContact
 
 WATCHED_MODELS = (
     KeyFigure,
@@ -16,6 +17,7 @@ WATCHED_MODELS = (
     DeclaredMemberCount,
     Membership,
     Organisation,
+    PortalContact,
 )
 
 WATCHED_RELATIONS = (

@@ -45,6 +45,7 @@ LOCAL_APPS = [
     "networks",
     "members",
     "imports",
+    "pages",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -188,6 +189,9 @@ PORTAL_DATA_LICENSE = {
         "PORTAL_DATA_ATTRIBUTION", default="Thüringer ClusterManagement (ThCM), LEG Thüringen"
     ),
 }
+# Who is told by e-mail of a barrier reported through the accessibility statement's form
+# (comma-separated); without it the address for barrier reports in the back office's contact details.
+PORTAL_STAFF_EMAIL = env.list("PORTAL_STAFF_EMAIL", default=[])
 # The address the portal is reached at, for canonical links in the sitemap (no trailing slash).
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="")
 
