@@ -195,8 +195,11 @@ PORTAL_STAFF_EMAIL = env.list("PORTAL_STAFF_EMAIL", default=[])
 # The address the portal is reached at, for canonical links in the sitemap (no trailing slash).
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="")
 
+# Without CACHE_URL a file cache under var/cache (CACHE_DIR), shared by every process on this
+# machine: a change made on the command line (import_leg) shows on the running server at once.
+CACHE_DIR = env.path("CACHE_DIR", default=BASE_DIR / "var" / "cache")
 CACHES = {
-    "default": env.cache("CACHE_URL", default="locmemcache://clusterportal"),
+    "default": env.cache("CACHE_URL", default=f"filecache://{CACHE_DIR}"),
 }
 
 # Content-Security-Policy (django-csp 4), enforced in every setting, not report-only. The public

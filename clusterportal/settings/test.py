@@ -12,3 +12,7 @@ MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith("whitenoise.")]  # noqa:
 
 # Tests measure the pages themselves; the page cache has its own tests.
 PORTAL_PAGE_CACHE = False
+
+# Each test run keeps its cache in memory (never the checkout's var/cache), unless CACHE_URL
+# names one; tests of the file cache shared between processes start their own processes.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://clusterportal-tests")}  # noqa: F405
