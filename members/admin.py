@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from clusterportal.admin_mixins import (
+    LabelledInlineMixin,
     NetworkScopedInlineMixin,
     PortalHistoryAdmin,
     PortalImportExportMixin,
@@ -14,7 +15,7 @@ from .models import Organisation
 from .resources import OrganisationResource
 
 
-class MembershipInline(NetworkScopedInlineMixin, admin.TabularInline):
+class MembershipInline(NetworkScopedInlineMixin, LabelledInlineMixin, admin.TabularInline):
     """The organisation's memberships in the networks the user may reach."""
 
     model = Membership

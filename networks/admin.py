@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from clusterportal.admin_mixins import (
+    LabelledInlineMixin,
     NetworkScopedAdminMixin,
     PortalHistoryAdmin,
     PortalImportExportMixin,
@@ -23,13 +24,13 @@ from .models import (
 from .resources import DeclaredMemberCountResource, MembershipResource, NetworkResource
 
 
-class NetworkGrowthFieldInline(admin.TabularInline):
+class NetworkGrowthFieldInline(LabelledInlineMixin, admin.TabularInline):
     model = NetworkGrowthField
     extra = 0
     autocomplete_fields = ("growth_field",)
 
 
-class DeclaredMemberCountInline(admin.TabularInline):
+class DeclaredMemberCountInline(LabelledInlineMixin, admin.TabularInline):
     model = DeclaredMemberCount
     extra = 0
     fields = (
@@ -44,7 +45,7 @@ class DeclaredMemberCountInline(admin.TabularInline):
     autocomplete_fields = ("source",)
 
 
-class NetworkAliasInline(admin.TabularInline):
+class NetworkAliasInline(LabelledInlineMixin, admin.TabularInline):
     model = NetworkAlias
     extra = 0
     fields = ("name",)
