@@ -11,7 +11,7 @@ KERN := node_modules/@kern-ux/native/dist/kern.min.css
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run serve test lint check bench bench-pages bench-load bench-faults clean
+.PHONY: setup run demo serve test lint check bench bench-pages bench-load bench-faults clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,11 @@ setup: $(STAMP) $(KERN)
 ## run: setup, then serve at http://$(HOST):$(PORT)
 run: setup
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## demo: optional, after setup: a realistic sample (300 organisations from a synthetic LEG export,
+##       fixtures/demo/leg-demo.csv) imported with import_leg; run again, it changes nothing
+demo: setup
+	$(BIN)/python manage.py import_leg fixtures/demo/leg-demo.csv
 
 ## serve: production-style: collectstatic, then gunicorn (gunicorn.conf.py) on $(HOST):$(PORT)
 ##        (needs SECRET_KEY and ALLOWED_HOSTS; SECURE_SSL_REDIRECT=False for plain HTTP locally)

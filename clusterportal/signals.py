@@ -7,6 +7,7 @@ from core.cache import invalidate
 from growthfields.models import GrowthField, KeyFigure, Source
 from members.models import Organisation
 from networks.models import DeclaredMemberCount, Membership, Network, NetworkGrowthField
+from pages.models import PortalContact
 
 WATCHED_MODELS = (
     KeyFigure,
@@ -18,6 +19,7 @@ WATCHED_MODELS = (
     Membership,
     Organisation,
     NetworkContact,  # whether a network's page offers "Kontakt aufnehmen"
+    PortalContact,
 )
 
 WATCHED_RELATIONS = (

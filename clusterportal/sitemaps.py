@@ -26,6 +26,9 @@ class StaticPagesSitemap(PortalSitemap):
             "compare",
             "imprint",
             "privacy",
+            "accessibility",
+            "easy_language",
+            "sign_language",
         ]
 
     def location(self, item):

@@ -39,18 +39,6 @@ class HomeView(TemplateView):
         )
 
 
-class ImprintView(TemplateView):
-    """Impressum: the agency fills in ``templates/pages/imprint.html``."""
-
-    template_name = "pages/imprint.html"
-
-
-class PrivacyView(TemplateView):
-    """Datenschutzerklärung: the agency fills in ``templates/pages/privacy.html``."""
-
-    template_name = "pages/privacy.html"
-
-
 HEALTH_KEY = "clusterportal:healthz"
 
 

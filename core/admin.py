@@ -204,3 +204,29 @@ class PortalHistoryAdmin(SimpleHistoryAdmin):
             if not self.has_change_history_permission(request, record.instance):
                 raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class LabelledInlineMixin:
+    """A tabular inline whose fields each carry an accessible name: the column's label and the
+    row ("Wert, Zeile 3"), as ``aria-label``. Django's tabular inline shows the labels only as
+    column headings, which assistive technology does not tie to the fields."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        parent = super().get_formset(request, obj, **kwargs)
+
+        class LabelledFormSet(parent):
+            def add_fields(self, form, index):
+                super().add_fields(form, index)
+                row = (
+                    gettext("Zeile %(number)s") % {"number": index + 1}
+                    if index is not None
+                    else gettext("neue Zeile")
+                )
+                for name, field in form.fields.items():
+                    if field.widget.is_hidden:
+                        continue
+                    widget = getattr(field.widget, "widget", field.widget)  # inside the wrapper
+                    widget.attrs["aria-label"] = f"{field.label or name}, {row}"
+
+        LabelledFormSet.__name__ = parent.__name__
+        return LabelledFormSet

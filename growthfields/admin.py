@@ -1,20 +1,20 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import PortalHistoryAdmin, PortalImportExportMixin
+from core.admin import LabelledInlineMixin, PortalHistoryAdmin, PortalImportExportMixin
 from growthfields.formatting import format_key_figure
 
 from .models import GrowthField, GrowthFieldAlias, KeyFigure, Source
 from .resources import GrowthFieldResource, KeyFigureResource, SourceResource
 
 
-class GrowthFieldAliasInline(admin.TabularInline):
+class GrowthFieldAliasInline(LabelledInlineMixin, admin.TabularInline):
     model = GrowthFieldAlias
     extra = 0
     fields = ("name",)
 
 
-class KeyFigureInline(admin.TabularInline):
+class KeyFigureInline(LabelledInlineMixin, admin.TabularInline):
     model = KeyFigure
     extra = 0
     fields = (

@@ -1,7 +1,12 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import PortalHistoryAdmin, PortalImportExportMixin, VersionedAdminMixin
+from core.admin import (
+    LabelledInlineMixin,
+    PortalHistoryAdmin,
+    PortalImportExportMixin,
+    VersionedAdminMixin,
+)
 from core.formatting import format_amount
 from networks.admin_mixins import NetworkScopedInlineMixin
 from networks.models import Membership
@@ -10,7 +15,7 @@ from .models import Organisation
 from .resources import OrganisationResource
 
 
-class MembershipInline(NetworkScopedInlineMixin, admin.TabularInline):
+class MembershipInline(NetworkScopedInlineMixin, LabelledInlineMixin, admin.TabularInline):
     """The organisation's memberships in the networks the user may reach."""
 
     model = Membership

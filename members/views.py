@@ -79,7 +79,7 @@ class OrganisationListView(ListView):
         filters = request.GET.copy()
         for name in PAGE_PARAMETERS:
             filters.pop(name, None)
-        return super().get_context_data(
+        context = super().get_context_data(
             filterset=self.filterset,
             similar_spelling=self.similar_spelling,
             active_filters=self.filterset.active_filters(),
@@ -90,6 +90,13 @@ class OrganisationListView(ListView):
             default_sort="" if self.filterset.form.cleaned_data.get("q") else "name",
             **kwargs,
         )
+        context["nothing_imported"] = self.nothing_imported(context["paginator"])
+        return context
+
+    def nothing_imported(self, paginator) -> bool:
+        """Whether the directory is empty because no organisation is published at all (a fresh
+        installation), not because the filters exclude every one; asked only for an empty page."""
+        return paginator.count == 0 and not Organisation.objects.published().exists()
 
 
 class OrganisationExportView(View):

@@ -5,7 +5,12 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from core.admin import PortalHistoryAdmin, PortalImportExportMixin, VersionedAdminMixin
+from core.admin import (
+    LabelledInlineMixin,
+    PortalHistoryAdmin,
+    PortalImportExportMixin,
+    VersionedAdminMixin,
+)
 from networks.admin_mixins import NetworkScopedAdminMixin
 from networks.scoping import NETWORK_MANAGERS_GROUP, user_has_all_networks
 
@@ -19,13 +24,13 @@ from .models import (
 from .resources import DeclaredMemberCountResource, MembershipResource, NetworkResource
 
 
-class NetworkGrowthFieldInline(admin.TabularInline):
+class NetworkGrowthFieldInline(LabelledInlineMixin, admin.TabularInline):
     model = NetworkGrowthField
     extra = 0
     autocomplete_fields = ("growth_field",)
 
 
-class DeclaredMemberCountInline(admin.TabularInline):
+class DeclaredMemberCountInline(LabelledInlineMixin, admin.TabularInline):
     model = DeclaredMemberCount
     extra = 0
     fields = (
@@ -40,7 +45,7 @@ class DeclaredMemberCountInline(admin.TabularInline):
     autocomplete_fields = ("source",)
 
 
-class NetworkAliasInline(admin.TabularInline):
+class NetworkAliasInline(LabelledInlineMixin, admin.TabularInline):
     model = NetworkAlias
     extra = 0
     fields = ("name",)

@@ -50,6 +50,7 @@ LOCAL_APPS = [
     "imports",
     "contact",
     "corrections",
+    "pages",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -193,11 +194,17 @@ PORTAL_DATA_LICENSE = {
         "PORTAL_DATA_ATTRIBUTION", default="Thüringer ClusterManagement (ThCM), LEG Thüringen"
     ),
 }
+# Who is told by e-mail of a barrier reported through the accessibility statement's form
+# (comma-separated); without it the address for barrier reports in the back office's contact details.
+PORTAL_STAFF_EMAIL = env.list("PORTAL_STAFF_EMAIL", default=[])
 # The address the portal is reached at, for canonical links in the sitemap (no trailing slash).
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="")
 
+# Without CACHE_URL a file cache under var/cache (CACHE_DIR), shared by every process on this
+# machine: a change made on the command line (import_leg) shows on the running server at once.
+CACHE_DIR = env.path("CACHE_DIR", default=BASE_DIR / "var" / "cache")
 CACHES = {
-    "default": env.cache("CACHE_URL", default="locmemcache://clusterportal"),
+    "default": env.cache("CACHE_URL", default=f"filecache://{CACHE_DIR}"),
 }
 # django-ratelimit counts in the default cache. Django's own RedisCache (production's CACHE_URL)
 # counts atomically but is not on the library's list (W001). The local-memory cache of

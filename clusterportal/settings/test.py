@@ -19,3 +19,7 @@ POST_OFFICE = {
     **POST_OFFICE,  # noqa: F405
     "BACKENDS": {"default": "django.core.mail.backends.locmem.EmailBackend"},
 }
+
+# Each test run keeps its cache in memory (never the checkout's var/cache), unless CACHE_URL
+# names one; tests of the file cache shared between processes start their own processes.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://clusterportal-tests")}  # noqa: F405
