@@ -13,9 +13,11 @@ from clusterportal.text import normalize_name
 from growthfields.choices import Metric
 from growthfields.models import KeyFigure, Source
 
+from .history import id_watermark, inserted_after, with_ids, write_history
 from .issues import IssueList
 from .leg import header_key, map_columns
 from .normalizers import parse_german_decimal
+from .writers import insert_rows, update_rows
 
 REQUIRED = {
     "Wachstumsfeld": "growth_field",
@@ -38,6 +40,9 @@ METRICS = {
     "anteil bws %": (Metric.GVA_SHARE, 1),
     "anteil bws": (Metric.GVA_SHARE, 1),
 }
+# The fields of a known figure (growth field, metric, date, source) a newer file may correct.
+CORRECTABLE = ("value", "approximate", "scope_note", "reference_precision")
+IN_CHUNK = 5000
 CENT = Decimal("0.01")
 VALUE_LIMIT = Decimal(10) ** (KeyFigure._meta.get_field("value").max_digits - 2)
 YES, NO = {"x", "ja", "j", "yes", "1", "ca.", "ca"}, {"", "nein", "n", "no", "0", "-"}
@@ -197,6 +202,10 @@ class KeyFigurePlan:
     unchanged: int
     new_sources: dict  # normalised title -> (title, date, precision)
 
+    @property
+    def writes(self) -> bool:
+        return bool(self.created or self.updated)
+
 
 def _edition(editions, date):
     """The edition of a source for a figure: the latest one published by the figure's date,
@@ -222,7 +231,7 @@ def plan_key_figures(records, issues: IssueList) -> KeyFigurePlan:
             record.source_id = figure.source_id
             changes = {
                 name: (getattr(figure, name), getattr(record, name))
-                for name in ("value", "approximate", "scope_note", "reference_precision")
+                for name in CORRECTABLE
                 if getattr(figure, name) != getattr(record, name)
             }
             if changes:
@@ -243,47 +252,69 @@ def plan_key_figures(records, issues: IssueList) -> KeyFigurePlan:
     return KeyFigurePlan(records, created, updated, unchanged, new_sources)
 
 
-def apply_key_figures(plan: KeyFigurePlan, *, user, reason):
-    from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+def _with_defaults(model, values: dict) -> tuple[list, list]:
+    """(columns, values) of a new row: ``values`` by field name, every other field its default."""
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    row = {f.attname: values[f.attname] if f.attname in values else f.get_default() for f in fields}
+    return list(row), list(row.values())
 
-    sources = {}
-    new = [
-        Source(
-            slug=f"{slugify(raw)[:80]}-{date:%Y%m%d}",
-            title=raw,
-            reference_date=date,
-            reference_precision=precision,
+
+def _insert(model, rows: list[dict], *, now, user, reason) -> int:
+    """Insert rows (dicts by field name) with history '+'; returns the id watermark before."""
+    watermark = id_watermark(model)
+    if rows:
+        columns = _with_defaults(model, rows[0])[0]
+        insert_rows(model, columns, [_with_defaults(model, row)[1] for row in rows])
+        write_history(
+            model, inserted_after(watermark), history_type="+", now=now, user=user, reason=reason
         )
+    return watermark
+
+
+def apply_key_figures(plan: KeyFigurePlan, *, now, user, reason):
+    """Write the key-figure plan (inside the caller's transaction): new sources, new figures
+    and corrected ones, each with its history entries, set-based."""
+    history = {"now": now, "user": user, "reason": reason}
+    new_sources = [
+        {
+            "slug": f"{slugify(raw)[:80]}-{date:%Y%m%d}",
+            "title": raw,
+            "reference_date": date,
+            "reference_precision": precision,
+        }
         for raw, date, precision in plan.new_sources.values()
     ]
-    for source in bulk_create_with_history(
-        new, Source, default_user=user, default_change_reason=reason
-    ):
-        sources[normalize_name(source.title)] = source.pk
-
-    def figure(record, pk=None):
-        return KeyFigure(
-            pk=pk,
-            growth_field_id=record.growth_field_id,
-            metric=record.metric,
-            value=record.value,
-            approximate=record.approximate,
-            scope_note=record.scope_note,
-            reference_date=record.reference_date,
-            reference_precision=record.reference_precision,
-            source_id=record.source_id or sources[normalize_name(record.source_title)],
-        )
-
-    bulk_create_with_history(
-        [figure(r) for r in plan.created],
-        KeyFigure,
-        default_user=user,
-        default_change_reason=reason,
+    watermark = _insert(Source, new_sources, **history)
+    sources = (
+        {
+            normalize_name(title): pk
+            for pk, title in Source.objects.filter(pk__gt=watermark).values_list("pk", "title")
+        }
+        if new_sources
+        else {}
     )
-    bulk_update_with_history(
-        [figure(r, pk) for r, pk, _ in plan.updated],
+    _insert(
         KeyFigure,
-        ["value", "approximate", "scope_note", "reference_precision"],
-        default_user=user,
-        default_change_reason=reason,
+        [_figure(record, sources) for record in plan.created],
+        **history,
     )
+    changed = [
+        (pk, *(getattr(record, name) for name in CORRECTABLE)) for record, pk, _ in plan.updated
+    ]
+    update_rows(KeyFigure, "id", list(CORRECTABLE), changed)
+    for chunk in range(0, len(changed), IN_CHUNK):
+        ids = [row[0] for row in changed[chunk : chunk + IN_CHUNK]]
+        write_history(KeyFigure, with_ids(ids), history_type="~", **history)
+
+
+def _figure(record, sources) -> dict:
+    return {
+        "growth_field_id": record.growth_field_id,
+        "metric": record.metric,
+        "value": record.value,
+        "approximate": record.approximate,
+        "scope_note": record.scope_note,
+        "reference_date": record.reference_date,
+        "reference_precision": record.reference_precision,
+        "source_id": record.source_id or sources[normalize_name(record.source_title)],
+    }

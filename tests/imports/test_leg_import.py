@@ -27,7 +27,7 @@ from django.utils import translation
 
 from growthfields.choices import Metric
 from growthfields.models import GrowthField, KeyFigure, Source
-from imports import leg, services
+from imports import companies, leg, services
 from imports.choices import RunStatus, Severity
 from imports.models import ImportRun
 from members.models import Organisation
@@ -937,7 +937,7 @@ def test_a_database_failure_in_the_middle_writes_nothing(tmp_path, failing):
     call_command("load_reference_data", stdout=StringIO())
     services.leg_import_run(path=write_csv(tmp_path / "bestand.csv", BASE_ROWS))
     before = state()
-    real = getattr(services, failing)
+    real = getattr(companies, failing)
     calls = []
 
     def fail_second_call(*args, **kwargs):
@@ -947,7 +947,7 @@ def test_a_database_failure_in_the_middle_writes_nothing(tmp_path, failing):
         return real(*args, **kwargs)
 
     path = write_csv(tmp_path / "neu.csv", later_rows())
-    with mock.patch.object(services, failing, side_effect=fail_second_call):
+    with mock.patch.object(companies, failing, side_effect=fail_second_call):
         run = services.leg_import_run(path=path)
         assert run.status == RunStatus.FAILED
         assert "Verbindung verloren" in run.message
@@ -985,7 +985,7 @@ def test_a_database_gone_for_good_leaves_the_run_marked_failed(tmp_path):
 
     lost = DatabaseError("terminating connection due to administrator command")
     with (
-        mock.patch.object(services, "update_rows", side_effect=lost),
+        mock.patch.object(companies, "update_rows", side_effect=lost),
         mock.patch.object(ImportRun, "save", save_until_the_write),
     ):
         out, err, status = command(write_csv(tmp_path / "neu.csv", later_rows()))
