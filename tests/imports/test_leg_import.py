@@ -1193,6 +1193,44 @@ def test_a_key_figure_too_large_for_the_database_is_a_row_error(reference, tmp_p
     assert list(KeyFigure.objects.values_list("value", flat=True))
 
 
+def test_an_over_long_key_figure_text_is_reported_like_the_company_sheet(reference, tmp_path):
+    """A scope note over 200 or a source over 300 characters is a row error "zu lang", row and
+    column named, as in the company sheet, instead of being cut off silently."""
+    scope, source = "WZ " + "x" * 250, "Q" * 301
+    rows = [["Automobil", "Umsatz Mrd EUR", "7,9", "", scope, "2014", LEG_SOURCE],
+            ["Automobil", "Beschäftigte", "52.000", "", "", "2014", source]]  # fmt: skip
+    run = services.leg_import_run(path=key_figure_csv(tmp_path / "a.csv", rows))
+    assert run.status == RunStatus.REFUSED
+    assert [(e["row"], e["column"], e["value"], e["message"]) for e in errors(run)] == [
+        (2, "Abgrenzung", scope[:60] + "…", "zu lang (253 Zeichen, höchstens 200)"),
+        (3, "Quelle", source[:60] + "…", "zu lang (301 Zeichen, höchstens 300)"),
+    ]
+    assert not KeyFigure.objects.filter(reference_date__year=2014).exists()
+
+
+def test_the_estimate_column_reads_the_one_yes_no_vocabulary(reference, tmp_path):
+    """The key figures' "ca." column takes every yes/no spelling the back office's imports
+    take ("wahr", "true", "falsch"), and "ca." itself; anything else is a row error."""
+    from imports.widgets import GermanBooleanWidget
+
+    rows = [["Automobil", "Umsatz Mrd EUR", "7,9", "wahr", "", "2014", LEG_SOURCE],
+            ["Automobil", "Beschäftigte", "52.000", "falsch", "", "2014", LEG_SOURCE],
+            ["MSR", "Unternehmen", "460", "ca.", "", "2014", LEG_SOURCE]]  # fmt: skip
+    run = services.leg_import_run(path=key_figure_csv(tmp_path / "a.csv", rows))
+    assert run.status == RunStatus.IMPORTED, run.report
+    figures = KeyFigure.objects.filter(reference_date__year=2014).order_by("metric")
+    assert [(f.metric, f.approximate) for f in figures] == [
+        ("companies", True), ("employees", False), ("revenue", True),
+    ]  # fmt: skip
+    widget = GermanBooleanWidget()
+    assert [widget.clean(v) for v in ("wahr", "true", "x", "ja", "falsch", "0")] == [
+        True, True, True, True, False, False,
+    ]  # fmt: skip
+    bad = [["MSR", "Unternehmen", "461", "vielleicht", "", "2015", LEG_SOURCE]]
+    run = services.leg_import_run(path=key_figure_csv(tmp_path / "b.csv", bad))
+    assert [(e["column"], e["value"]) for e in errors(run)] == [("ca.", "vielleicht")]
+
+
 def test_a_known_point_stays_unchanged_when_a_newer_edition_of_its_source_exists(
     reference, tmp_path
 ):
