@@ -43,6 +43,23 @@ def shortened(text: str) -> str:
     return text[:60] + "…"
 
 
+REQUIRED_MESSAGE = "Pflichtangabe fehlt"
+
+
+def limited_text(limit, *, required=False):
+    """A parser of text cells: spacing collapsed, at most ``limit`` characters."""
+
+    def parse(raw):
+        text = "" if raw is None else " ".join(str(raw).split())
+        if required and not text:
+            raise ValueError(REQUIRED_MESSAGE)
+        if len(text) > limit:
+            raise ValueError(too_long(text, limit))
+        return text
+
+    return parse
+
+
 @dataclass
 class ColumnMap:
     """Where each known column stands in the file, and the file's own header spelling."""

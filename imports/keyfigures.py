@@ -13,7 +13,7 @@ from clusterportal.text import normalize_name
 from growthfields.choices import Metric
 from growthfields.models import KeyFigure, Source
 
-from .columns import Column, header_key, map_columns, shortened, too_long
+from .columns import REQUIRED_MESSAGE, Column, header_key, limited_text, map_columns, shortened
 from .history import id_watermark, inserted_after, with_ids, write_history
 from .issues import IssueList
 from .normalizers import parse_german_decimal, parse_yes_no
@@ -106,20 +106,7 @@ def _estimate(raw):
         raise ValueError("„x“ oder „ja“ für Schätzwerte, sonst leer") from None
 
 
-def _text(limit, *, required=False):
-    def parse(raw):
-        text = " ".join(str(raw or "").split())
-        if required and not text:
-            raise ValueError(COLUMN_REQUIRED_MESSAGE)
-        if len(text) > limit:
-            raise ValueError(too_long(text, limit))
-        return text
-
-    return parse
-
-
 _ESTIMATE_MARKS = frozenset({"ca.", "ca"})
-COLUMN_REQUIRED_MESSAGE = "Pflichtangabe fehlt"
 _SCOPE_LIMIT = KeyFigure._meta.get_field("scope_note").max_length
 _SOURCE_LIMIT = Source._meta.get_field("title").max_length
 
@@ -134,11 +121,11 @@ KEY_FIGURE_COLUMNS = (
         "Quelle",
         "source",
         required=True,
-        parser=_text(_SOURCE_LIMIT, required=True),
+        parser=limited_text(_SOURCE_LIMIT, required=True),
         limit=_SOURCE_LIMIT,
     ),
     Column("ca.", "approximate", parser=_estimate),
-    Column("Abgrenzung", "scope_note", parser=_text(_SCOPE_LIMIT), limit=_SCOPE_LIMIT),
+    Column("Abgrenzung", "scope_note", parser=limited_text(_SCOPE_LIMIT), limit=_SCOPE_LIMIT),
 )
 
 
@@ -171,7 +158,7 @@ class KeyFigureRowCleaner:
             limit = _COLUMN[key].limit
             text = " ".join(str(raw or "").split())
             shown = shortened(text) if limit and len(text) > limit else raw
-            if not text and str(problem) == COLUMN_REQUIRED_MESSAGE:
+            if not text and str(problem) == REQUIRED_MESSAGE:
                 shown = ""  # a missing value is reported as empty
             self.error(row, key, shown, str(problem))
             return default

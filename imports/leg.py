@@ -17,7 +17,7 @@ from clusterportal.text import normalize_name
 from members.choices import District, OrganisationKind
 from members.models import Organisation
 
-from .columns import Column, ColumnMap, map_columns, shortened, too_long
+from .columns import Column, ColumnMap, limited_text, map_columns, shortened, too_long
 from .normalizers import (
     LEG_ID_PATTERN,
     THURINGIAN_POSTCODE_PREFIXES,
@@ -75,18 +75,6 @@ def _plain(raw) -> str:
 
 def _stripped(raw):
     return raw.strip() if isinstance(raw, str) else raw
-
-
-def _limited_text(limit, *, required=False):
-    def parse(raw):
-        text = _plain(raw)
-        if required and not text:
-            raise ValueError("Pflichtangabe fehlt")
-        if len(text) > limit:
-            raise ValueError(too_long(text, limit))
-        return text
-
-    return parse
 
 
 def _kind(raw):
@@ -200,13 +188,13 @@ COMPANY_COLUMNS = (
         "Ort",
         "town",
         required=True,
-        parser=_limited_text(_MAX_LENGTH["town"], required=True),
+        parser=limited_text(_MAX_LENGTH["town"], required=True),
         limit=_MAX_LENGTH["town"],
     ),
     Column(
         "Rechtsform",
         "legal_form",
-        parser=_limited_text(_MAX_LENGTH["legal_form"]),
+        parser=limited_text(_MAX_LENGTH["legal_form"]),
         limit=_MAX_LENGTH["legal_form"],
     ),
     Column("Straße", "street", limit=_MAX_LENGTH["street"]),
