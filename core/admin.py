@@ -3,8 +3,9 @@
 
 - ``VersionedAdminForm`` / ``VersionedAdminMixin``: optimistic locking. The form carries the
   version it was loaded at; a save on an older version is refused instead of overwriting.
-- ``PortalImportExportMixin``: import and export know the user, and a refused row refuses the
-  whole file, also at the confirmation step.
+- ``PortalExportMixin`` / ``PortalImportExportMixin``: export (and import) know the user, and a
+  refused row refuses the whole file, also at the confirmation step. Organisations only export:
+  they come from files through the LEG import alone (``imports``).
 - ``PortalHistoryAdmin``: reverting from the history is a change and needs the change
   permission (simple-history's view only asks for the view permission).
 """
@@ -19,7 +20,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ImportExportMixin
+from import_export.admin import ExportMixin, ImportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 LOADED_VERSION_FIELD = "loaded_version"
@@ -119,12 +120,23 @@ class VersionedAdminMixin:
         return [(name, options), *rest]
 
 
-class PortalImportExportMixin(ImportExportMixin):
-    """django-import-export with the user passed to every resource (``user=…``), and a file
-    with any refused row refused as a whole, also when the confirmation is posted directly."""
+class PortalExportMixin(ExportMixin):
+    """django-import-export's export with the user passed to every resource (``user=…``);
+    selected rows export only if the user sees them."""
 
     def get_resource_kwargs(self, request, *args, **kwargs):
         return {**super().get_resource_kwargs(request, *args, **kwargs), "user": request.user}
+
+    def get_valid_export_item_pks(self, request):
+        """Selected rows to export ("Ausgewählte … exportieren") must be rows the user sees."""
+        return self.get_queryset(request).values_list("pk", flat=True)
+
+
+class PortalImportExportMixin(ImportMixin, PortalExportMixin):
+    """``PortalExportMixin`` plus import: a file with any refused row is refused as a whole,
+    also when the confirmation is posted directly."""
+
+    import_export_change_list_template = "admin/import_export/change_list_import_export.html"
 
     def get_import_data_kwargs(self, **kwargs):
         return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
@@ -156,10 +168,6 @@ class PortalImportExportMixin(ImportExportMixin):
             )
             return HttpResponseRedirect(url)
         return super().process_result(result, request)
-
-    def get_valid_export_item_pks(self, request):
-        """Selected rows to export ("Ausgewählte … exportieren") must be rows the user sees."""
-        return self.get_queryset(request).values_list("pk", flat=True)
 
 
 def import_result_errors(result) -> list[str]:

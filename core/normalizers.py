@@ -172,3 +172,29 @@ def split_list(value, separator: str) -> list[str]:
     if value is None:
         return []
     return [part.strip() for part in str(value).split(separator) if part.strip()]
+
+
+# The one yes/no vocabulary of every file: LEG sheets and the back office's imports alike.
+YES = frozenset({"1", "ja", "j", "x", "wahr", "true", "yes"})
+NO = frozenset({"0", "nein", "n", "falsch", "false", "no"})
+
+
+def parse_yes_no(value, *, also_yes=frozenset()) -> bool | None:
+    """True for "ja", "x", "1" …, False for "nein", "0" …, None for no data ("", "-", "k. A.").
+
+    ``also_yes`` adds a column's own marks (the key figures' "ca." column takes "ca.").
+    """
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if value in (0, 1):
+            return bool(value)
+        raise ValueError("kein Ja/Nein-Wert")
+    if is_no_data(value):
+        return None
+    text = str(value).strip().casefold()
+    if text in YES or text in also_yes:
+        return True
+    if text in NO:
+        return False
+    raise ValueError("kein Ja/Nein-Wert")

@@ -24,7 +24,13 @@ from import_export import resources, widgets
 
 from core.fields import StringListField
 
-from .normalizers import is_no_data, parse_german_date, parse_german_decimal, parse_german_int
+from .normalizers import (
+    is_no_data,
+    parse_german_date,
+    parse_german_decimal,
+    parse_german_int,
+    parse_yes_no,
+)
 
 
 def _native(widget, kwargs) -> bool:
@@ -108,32 +114,18 @@ class GermanDateWidget(widgets.Widget):
 
 
 class GermanBooleanWidget(widgets.Widget):
-    """Yes/no cells: "1"/"0", "ja"/"nein", "x", "wahr"/"falsch", "true"/"false".
+    """Yes/no cells in the one vocabulary of ``normalizers.parse_yes_no``: "1"/"0",
+    "ja"/"nein", "x", "wahr"/"falsch", "true"/"false".
 
     django-import-export's ``BooleanWidget`` reads every unknown value ("ja", "Y") as
     False; this one refuses it. An empty cell is ``None``: the model field's default.
     """
 
-    TRUE_VALUES = {"1", "ja", "j", "x", "wahr", "true", "yes"}
-    FALSE_VALUES = {"0", "nein", "n", "falsch", "false", "no"}
-
     def clean(self, value, row=None, **kwargs):
-        if isinstance(value, bool):
-            return value
-        if value is None:
-            return None
-        if isinstance(value, int | float):
-            if value in (0, 1):
-                return bool(value)
-            raise ValueError(f"{_quote(value)}: kein Ja/Nein-Wert (1 oder 0 erwartet)")
-        text = str(value).strip().casefold()
-        if not text:
-            return None
-        if text in self.TRUE_VALUES:
-            return True
-        if text in self.FALSE_VALUES:
-            return False
-        raise ValueError(f"{_quote(value)}: kein Ja/Nein-Wert (1 oder 0 erwartet)")
+        try:
+            return parse_yes_no(value)
+        except ValueError:
+            raise ValueError(f"{_quote(value)}: kein Ja/Nein-Wert (1 oder 0 erwartet)") from None
 
     def render(self, value, obj=None, **kwargs):
         if value is None:
