@@ -1,8 +1,10 @@
-"""Signal receivers: a change to any figure, field, network or member makes the cache stale."""
+"""Signal receivers: a change to any figure, field, network, member or event makes the cache
+stale."""
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from clusterportal.cache import invalidate
+from events.models import Event
 from growthfields.models import GrowthField, KeyFigure, Source
 from members.models import Organisation
 from networks.models import DeclaredMemberCount, Membership, Network, NetworkGrowthField
@@ -16,6 +18,7 @@ WATCHED_MODELS = (
     DeclaredMemberCount,
     Membership,
     Organisation,
+    Event,
 )
 
 WATCHED_RELATIONS = (
@@ -23,6 +26,8 @@ WATCHED_RELATIONS = (
     Network.members.through,
     Network.growth_fields.through,
     Network.member_networks.through,
+    Event.organisers.through,
+    Event.growth_fields.through,
 )
 
 

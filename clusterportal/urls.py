@@ -46,6 +46,7 @@ urlpatterns += i18n_patterns(
     path(_("wachstumsfelder/"), include("growthfields.urls")),
     path(_("netzwerke/"), include("networks.urls")),
     path(_("mitglieder/"), include("members.urls")),
+    path(_("veranstaltungen/"), include("events.urls")),
     path(_("vergleich/"), growthfields_views.CompareView.as_view(), name="compare"),
     path(
         _("vergleich/export/"),

@@ -44,6 +44,7 @@ LOCAL_APPS = [
     "growthfields",
     "networks",
     "members",
+    "events",
     "imports",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
