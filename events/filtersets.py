@@ -1,7 +1,8 @@
 """The events' filters, shared by the public list, the archive and the open data API.
 
 Parameters: ``q`` (search), ``network`` and ``growth_field`` (slugs), ``network_id``,
-``month`` (``YYYY-MM``), ``format`` (``vor-ort`` or ``online``), ``district``.
+``month`` (``YYYY-MM``), ``attendance`` (``vor-ort`` or ``online``; not ``format``,
+which the API reserves for its renderers), ``district``.
 """
 
 import re
@@ -79,7 +80,7 @@ class EventFilterSet(django_filters.FilterSet):
     month = MonthFilter(
         label=_("Monat"),
     )
-    format = django_filters.ChoiceFilter(
+    attendance = django_filters.ChoiceFilter(
         label=_("Format"),
         choices=EventFormat.choices,
         method="filter_format",
@@ -93,7 +94,7 @@ class EventFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = Event
-        fields = ["q", "network", "network_id", "growth_field", "month", "format", "district"]
+        fields = ["q", "network", "network_id", "growth_field", "month", "attendance", "district"]
 
     def filter_search(self, queryset, name, value):
         return queryset.search(value)

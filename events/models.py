@@ -303,6 +303,8 @@ class Event(VersionedMixin, models.Model):
             if self.ends_at < self.starts_at:
                 field = "end_date" if self.last_day < self.start_date else "end_time"
                 errors[field] = _("Das Ende liegt vor dem Beginn.")
+                # Said once, at the field at fault: not again by the check constraint.
+                self.ends_at = self.starts_at
             if self.registration_deadline and self.registration_deadline > self.start_date:
                 errors["registration_deadline"] = _(
                     "Der Anmeldeschluss liegt nach dem Beginn der Veranstaltung."
