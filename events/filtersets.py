@@ -10,6 +10,8 @@ import re
 import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from growthfields.models import GrowthField
 from members.choices import District
@@ -40,6 +42,7 @@ class MonthField(forms.CharField):
         return int(match[1]), int(match[2])
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class MonthFilter(django_filters.Filter):
     field_class = MonthField
 
@@ -81,7 +84,7 @@ class EventFilterSet(django_filters.FilterSet):
         label=_("Monat"),
     )
     attendance = django_filters.ChoiceFilter(
-        label=_("Format"),
+        label=_("Teilnahme"),
         choices=EventFormat.choices,
         method="filter_format",
         empty_label=_("vor Ort und online"),

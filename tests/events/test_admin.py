@@ -125,7 +125,9 @@ def test_co_organised_event_keeps_the_other_network_and_cannot_be_deleted(
     data.update(title="Gemeinsamer Branchentag", organisers=[elmug.pk])
     assert manager_client.post(url, data).status_code == 302
     assert set(event.organisers.all()) == {elmug, fermeth}
-    response = manager_client.post(reverse("admin:events_event_delete", args=[event.pk]), {"post": "yes"})
+    response = manager_client.post(
+        reverse("admin:events_event_delete", args=[event.pk]), {"post": "yes"}
+    )
     assert response.status_code == 403
     assert Event.objects.filter(pk=event.pk).exists()
 

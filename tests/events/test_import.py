@@ -23,18 +23,35 @@ pytestmark = pytest.mark.django_db
 YEAR = datetime.date.today().year + 1
 
 
-def vevent(uid, summary="Netzwerktreffen", start=f"{YEAR}0610T100000", end=f"{YEAR}0610T120000",
-           tz="Europe/Berlin", extra=""):
+def vevent(
+    uid,
+    summary="Netzwerktreffen",
+    start=f"{YEAR}0610T100000",
+    end=f"{YEAR}0610T120000",
+    tz="Europe/Berlin",
+    extra="",
+):
     start_line = f"DTSTART;TZID={tz}:{start}" if tz else f"DTSTART:{start}"
     end_line = (f"DTEND;TZID={tz}:{end}" if tz else f"DTEND:{end}") if end else ""
-    lines = ["BEGIN:VEVENT", f"UID:{uid}", f"SUMMARY:{summary}", start_line, end_line,
-             "LOCATION:Erfurt\\, Kaisersaal", extra, "END:VEVENT"]
+    lines = [
+        "BEGIN:VEVENT",
+        f"UID:{uid}",
+        f"SUMMARY:{summary}",
+        start_line,
+        end_line,
+        "LOCATION:Erfurt\\, Kaisersaal",
+        extra,
+        "END:VEVENT",
+    ]
     return "\r\n".join(line for line in lines if line)
 
 
 def ics(*events):
-    return ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Test//DE\r\n" + "\r\n".join(events)
-            + "\r\nEND:VCALENDAR\r\n").encode()
+    return (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Test//DE\r\n"
+        + "\r\n".join(events)
+        + "\r\nEND:VCALENDAR\r\n"
+    ).encode()
 
 
 @pytest.fixture
@@ -56,11 +73,16 @@ def test_import_creates_and_then_updates_by_uid(manager, elmug):
     assert (result.created, result.updated, result.unchanged) == (2, 0, 0)
     a = Event.objects.get(uid="a@elmug.de")
     assert list(a.organisers.all()) == [elmug]
-    assert a.starts_at.isoformat() == f"{YEAR}-06-10T10:00:00+02:00" or a.start_time == datetime.time(10)
+    assert (
+        a.starts_at.isoformat() == f"{YEAR}-06-10T10:00:00+02:00"
+        or a.start_time == datetime.time(10)
+    )
     assert a.venue == "Erfurt, Kaisersaal" and a.status == EventStatus.PUBLISHED
     assert a.history.count() == 1
-    second = ics(vevent("a@elmug.de", summary="Netzwerktreffen (neuer Titel)"),
-                 vevent("b@elmug.de", summary="Technologiekonferenz"))
+    second = ics(
+        vevent("a@elmug.de", summary="Netzwerktreffen (neuer Titel)"),
+        vevent("b@elmug.de", summary="Technologiekonferenz"),
+    )
     result = event_ics_import(data=second, user=manager, network=elmug)
     assert (result.created, result.updated, result.unchanged) == (0, 1, 1)
     a.refresh_from_db()
@@ -71,8 +93,9 @@ def test_import_creates_and_then_updates_by_uid(manager, elmug):
 
 def test_cancelled_in_the_file_cancels_the_event(manager, elmug):
     event_ics_import(data=ics(vevent("c@elmug.de")), user=manager, network=elmug)
-    event_ics_import(data=ics(vevent("c@elmug.de", extra="STATUS:CANCELLED")), user=manager,
-                     network=elmug)
+    event_ics_import(
+        data=ics(vevent("c@elmug.de", extra="STATUS:CANCELLED")), user=manager, network=elmug
+    )
     assert Event.objects.get(uid="c@elmug.de").status == EventStatus.CANCELLED
 
 
@@ -95,11 +118,17 @@ def test_utc_and_all_day_events_become_berlin_days_and_times(manager, elmug):
     [
         (vevent("bad-date@x", start="20261345T100000"), "DTSTART: ungültiger Wert"),
         (vevent("tz@x", tz="Mars/Olympus"), "unbekannte Zeitzone „Mars/Olympus“"),
-        (vevent("rrule@x", extra="RRULE:FREQ=WEEKLY;COUNT=10"),
-         "Wiederkehrende Termine (RRULE/RDATE) werden nicht übernommen"),
+        (
+            vevent("rrule@x", extra="RRULE:FREQ=WEEKLY;COUNT=10"),
+            "Wiederkehrende Termine (RRULE/RDATE) werden nicht übernommen",
+        ),
         (vevent("end@x", end=f"{YEAR}0610T090000"), "Das Ende liegt vor dem Beginn."),
-        (vevent("nostart@x", start=None, end=None).replace("DTSTART;TZID=Europe/Berlin:None\r\n", ""),
-         "Der Beginn (DTSTART) fehlt."),
+        (
+            vevent("nostart@x", start=None, end=None).replace(
+                "DTSTART;TZID=Europe/Berlin:None\r\n", ""
+            ),
+            "Der Beginn (DTSTART) fehlt.",
+        ),
     ],
 )
 def test_bad_events_are_named_and_refuse_the_whole_file(manager, elmug, event, message):
@@ -117,8 +146,9 @@ def test_bad_events_are_named_and_refuse_the_whole_file(manager, elmug, event, m
 
 
 def test_script_and_tracking_pixel_in_a_description_are_cleaned(manager, elmug):
-    description = ('DESCRIPTION:<p>Programm</p><script>alert(1)</script>'
-                   '<img src="https://t.example/p.gif">')
+    description = (
+        'DESCRIPTION:<p>Programm</p><script>alert(1)</script><img src="https://t.example/p.gif">'
+    )
     event_ics_import(data=ics(vevent("html@x", extra=description)), user=manager, network=elmug)
     stored = Event.objects.get(uid="html@x").description
     assert stored == "<p>Programm</p>"
@@ -128,7 +158,9 @@ def test_not_a_calendar_and_empty_files_are_refused(manager, elmug):
     assert plan(b"hello", manager, elmug).refused == [
         "Die Datei ist keine iCalendar-Datei (BEGIN:VCALENDAR fehlt)."
     ]
-    assert plan(ics(), manager, elmug).refused == ["Die Datei enthält keine Veranstaltung (VEVENT)."]
+    assert plan(ics(), manager, elmug).refused == [
+        "Die Datei enthält keine Veranstaltung (VEVENT)."
+    ]
     assert plan("BEGIN:VCALENDAR\nÄ".encode("latin-1"), manager, elmug).refused == [
         "Die Datei ist nicht in UTF-8 kodiert; bitte als UTF-8 exportieren."
     ]
@@ -175,14 +207,20 @@ def test_more_than_ten_thousand_events_are_refused_with_a_message(manager, elmug
 def upload(client, data, network, name="kalender.ics"):
     return client.post(
         reverse("admin:events_event_ics_upload"),
-        {"file": SimpleUploadedFile(name, data, content_type="text/calendar"),
-         "network": network.pk, "status": EventStatus.PUBLISHED},
+        {
+            "file": SimpleUploadedFile(name, data, content_type="text/calendar"),
+            "network": network.pk,
+            "status": EventStatus.PUBLISHED,
+        },
     )
 
 
 def test_preview_then_confirm(manager, elmug):
     client = client_for(manager)
-    assert "iCalendar-Datei importieren" in client.get(reverse("admin:events_event_changelist")).content.decode()
+    assert (
+        "iCalendar-Datei importieren"
+        in client.get(reverse("admin:events_event_changelist")).content.decode()
+    )
     preview = upload(client, ics(vevent("p@x")), elmug)
     assert preview.status_code == 200
     assert not Event.objects.exists()  # the preview writes nothing
@@ -190,7 +228,12 @@ def test_preview_then_confirm(manager, elmug):
     stored = re.search(r'name="stored" value="([0-9a-f]{32})"', html)[1]
     response = client.post(
         reverse("admin:events_event_ics_confirm"),
-        {"stored": stored, "file_name": "kalender.ics", "network": elmug.pk, "status": "veroeffentlicht"},
+        {
+            "stored": stored,
+            "file_name": "kalender.ics",
+            "network": elmug.pk,
+            "status": "veroeffentlicht",
+        },
     )
     assert response.status_code == 302
     assert Event.objects.filter(uid="p@x").exists()
@@ -200,7 +243,9 @@ def test_preview_then_confirm(manager, elmug):
 
 def test_refused_preview_names_the_events_and_offers_no_confirmation(manager, elmug):
     client = client_for(manager)
-    html = upload(client, ics(vevent("ok@x"), vevent("r@x", extra="RRULE:FREQ=DAILY")), elmug).content.decode()
+    html = upload(
+        client, ics(vevent("ok@x"), vevent("r@x", extra="RRULE:FREQ=DAILY")), elmug
+    ).content.decode()
     assert "Veranstaltung 2 (" in html and "RRULE" in html
     assert "Import bestätigen" not in html
     assert not Event.objects.exists()
@@ -212,7 +257,12 @@ def test_crafted_confirmation_for_another_network_is_refused(manager, elmug, fer
     stored = re.search(r'name="stored" value="([0-9a-f]{32})"', html)[1]
     response = client.post(
         reverse("admin:events_event_ics_confirm"),
-        {"stored": stored, "file_name": "k.ics", "network": fermeth.pk, "status": "veroeffentlicht"},
+        {
+            "stored": stored,
+            "file_name": "k.ics",
+            "network": fermeth.pk,
+            "status": "veroeffentlicht",
+        },
     )
     assert response.status_code == 403
     assert not Event.objects.exists()
