@@ -6,6 +6,7 @@ which the API reserves for its renderers), ``district``.
 """
 
 import re
+from typing import NamedTuple
 
 import django_filters
 from django import forms
@@ -15,13 +16,21 @@ from drf_spectacular.utils import extend_schema_field
 
 from growthfields.models import GrowthField
 from members.choices import District
-from members.filtersets import DisplayNameChoiceFilter, url_without
+from members.filtersets import ActiveFiltersMixin, DisplayNameChoiceFilter
 from networks.models import Network
 
 from .choices import EventFormat
 from .models import Event
 
 MONTH = re.compile(r"(\d{4})-(\d{2})")
+
+
+class Month(NamedTuple):
+    year: int
+    month: int
+
+    def __str__(self):
+        return f"{self.month:02d}/{self.year}"
 
 
 class MonthField(forms.CharField):
@@ -39,7 +48,7 @@ class MonthField(forms.CharField):
                 _("Bitte einen Monat in der Form JJJJ-MM angeben, z. B. 2026-03."),
                 code="invalid_month",
             )
-        return int(match[1]), int(match[2])
+        return Month(int(match[1]), int(match[2]))
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -52,7 +61,9 @@ class MonthFilter(django_filters.Filter):
         return qs.in_month(*value)
 
 
-class EventFilterSet(django_filters.FilterSet):
+class EventFilterSet(ActiveFiltersMixin, django_filters.FilterSet):
+    chip_hidden = ("network_id",)
+
     q = django_filters.CharFilter(
         label=_("Suche"),
         method="filter_search",
@@ -104,27 +115,3 @@ class EventFilterSet(django_filters.FilterSet):
 
     def filter_format(self, queryset, name, value):
         return queryset.of_format(value)
-
-    def active_filters(self):
-        """The filters in use with their labels and the address without each, for the chips
-        above the results (as in the member directory)."""
-        if not self.is_bound or not hasattr(self.form, "cleaned_data"):
-            return []
-        active = []
-        for name, field in self.form.fields.items():
-            value = self.form.cleaned_data.get(name)
-            if value in (None, "", []) or name == "network_id":
-                continue
-            if isinstance(field, forms.ModelChoiceField):
-                display = field.label_from_instance(value)
-            elif isinstance(field, forms.ChoiceField):
-                display = dict(field.choices).get(value, value)
-            elif name == "month":
-                display = f"{value[1]:02d}/{value[0]}"
-            else:
-                display = value
-            chip = {"name": name, "label": field.label, "value": display}
-            if self.request is not None:
-                chip["remove_url"] = url_without(self.request, name, "page")
-            active.append(chip)
-        return active

@@ -291,3 +291,14 @@ def test_running_event_counts_as_upcoming(client, elmug):
     )
     assert event.title in titles(client.get(reverse("events:list")))
     assert event.title not in titles(client.get(reverse("events:archive")))
+
+
+def test_active_filters_are_chips_without_the_hidden_network_id(client, calendar, elmug):
+    """The chosen filters show as removable chips (the month as MM/YYYY); the API's
+    ``network_id`` gets none."""
+    month = days(40).strftime("%Y-%m")
+    response = client.get(
+        reverse("events:list") + f"?network=elmug&month={month}&network_id={elmug.pk}"
+    )
+    chips = {chip["name"]: str(chip["value"]) for chip in response.context["active_filters"]}
+    assert chips == {"network": "ELMUG", "month": days(40).strftime("%m/%Y")}
