@@ -1,9 +1,11 @@
-"""Signal receivers: a change to any figure, field, network or member makes the cache stale."""
+"""Signal receivers: a change to any figure, field, network, member or event makes the cache
+stale."""
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from contact.models import NetworkContact
 from core.cache import invalidate
+from events.models import Event
 from growthfields.models import GrowthField, KeyFigure, Source
 from members.models import Organisation
 from networks.models import DeclaredMemberCount, Membership, Network, NetworkGrowthField
@@ -20,6 +22,7 @@ WATCHED_MODELS = (
     Organisation,
     NetworkContact,  # whether a network's page offers "Kontakt aufnehmen"
     PortalContact,
+    Event,
 )
 
 WATCHED_RELATIONS = (
@@ -27,6 +30,8 @@ WATCHED_RELATIONS = (
     Network.members.through,
     Network.growth_fields.through,
     Network.member_networks.through,
+    Event.organisers.through,
+    Event.growth_fields.through,
 )
 
 

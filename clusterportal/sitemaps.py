@@ -3,6 +3,7 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
+from events.models import Event
 from growthfields.models import GrowthField
 from members.models import Organisation
 from networks.models import Network
@@ -23,6 +24,8 @@ class StaticPagesSitemap(PortalSitemap):
             "growthfields:list",
             "networks:list",
             "members:list",
+            "events:list",
+            "events:archive",
             "compare",
             "imprint",
             "privacy",
@@ -60,9 +63,21 @@ class OrganisationSitemap(PortalSitemap):
         return organisation.updated_at
 
 
+class EventSitemap(PortalSitemap):
+    changefreq = "weekly"
+    limit = 20_000
+
+    def items(self):
+        return Event.objects.public().only("pk", "updated_at").order_by("pk")
+
+    def lastmod(self, event):
+        return event.updated_at
+
+
 SITEMAPS = {
     "pages": StaticPagesSitemap,
     "growthfields": GrowthFieldSitemap,
     "networks": NetworkSitemap,
     "members": OrganisationSitemap,
+    "events": EventSitemap,
 }

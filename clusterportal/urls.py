@@ -49,6 +49,7 @@ urlpatterns += i18n_patterns(
     path(_("mitglieder/"), include("members.urls")),
     path(_("kontakt/"), include("contact.urls")),
     path(_("korrektur/"), include("corrections.urls")),
+    path(_("veranstaltungen/"), include("events.urls")),
     path(_("vergleich/"), growthfields_views.CompareView.as_view(), name="compare"),
     path(
         _("vergleich/export/"),

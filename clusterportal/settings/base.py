@@ -47,6 +47,7 @@ LOCAL_APPS = [
     "growthfields",
     "networks",
     "members",
+    "events",
     "imports",
     "contact",
     "corrections",

@@ -22,6 +22,7 @@ from tests.factories import DeclaredMemberCountFactory, MembershipFactory, Organ
 pytestmark = pytest.mark.django_db
 
 roles_migration = importlib.import_module("clusterportal.migrations.0001_roles")
+events_roles_migration = importlib.import_module("events.migrations.0002_roles")
 
 
 def codenames(group_name):
@@ -109,6 +110,7 @@ def test_the_migration_can_run_again_and_be_reversed():
         name__in=[EDITORS_GROUP, NETWORK_MANAGERS_GROUP, READERS_GROUP]
     ).exists()
     roles_migration.create_groups(apps, schema_editor)
+    events_roles_migration.grant(apps, schema_editor)  # the events' permissions, added later
     assert group_state() == before
 
 
