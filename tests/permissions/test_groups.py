@@ -22,7 +22,11 @@ from tests.factories import DeclaredMemberCountFactory, MembershipFactory, Organ
 pytestmark = pytest.mark.django_db
 
 roles_migration = importlib.import_module("clusterportal.migrations.0001_roles")
-events_roles_migration = importlib.import_module("events.migrations.0002_roles")
+# Later apps grant the groups their own permissions in migrations of their own.
+LATER_ROLES_MIGRATIONS = [
+    importlib.import_module(name)
+    for name in ("events.migrations.0002_roles", "corrections.migrations.0002_roles")
+]
 
 
 def codenames(group_name):
@@ -110,7 +114,8 @@ def test_the_migration_can_run_again_and_be_reversed():
         name__in=[EDITORS_GROUP, NETWORK_MANAGERS_GROUP, READERS_GROUP]
     ).exists()
     roles_migration.create_groups(apps, schema_editor)
-    events_roles_migration.grant(apps, schema_editor)  # the events' permissions, added later
+    for later in LATER_ROLES_MIGRATIONS:  # the later apps' permissions
+        later.grant(apps, schema_editor)
     assert group_state() == before
 
 
