@@ -1,8 +1,8 @@
 """The member directory's current result as a file: CSV (streamed) or XLSX.
 
-The view passes the directory's current result (``members.views.public_records()`` filtered
-and ordered by ``OrganisationFilterSet``); both formats carry the same columns, the header
-labels in the active language. Contact data (telephone, e-mail) is never exported.
+The view passes the directory's current result (``Organisation.objects.for_public_records()``
+filtered and ordered by ``OrganisationFilterSet``); both formats carry the same columns, the
+header labels in the active language.
 
 CSV: UTF-8 with a byte order mark (so that Excel reads the umlauts), ``;`` between cells,
 numbers with a German decimal comma and without thousands separators ("12,5"), dates as

@@ -10,21 +10,47 @@ class OrganisationQuerySet(models.QuerySet):
     def published(self):
         return self.filter(published=True)
 
+    def public(self):
+        """Published organisations, loading only ``Organisation.PUBLIC_FIELDS``: the one
+        queryset behind every public page, export, API response and the sitemap."""
+        return self.published().only(*self.model.PUBLIC_FIELDS)
+
     def get_by_natural_key(self, leg_id):
         return self.get(leg_id=leg_id)
 
-    def for_directory(self):
-        """Published organisations with what a directory row shows (networks in one query)."""
+    def with_current_memberships(self):
+        """Each organisation's current memberships with their networks, in one query, as
+        ``current_memberships``. Built per request: "current" means not ended today."""
         from networks.models import Membership
 
+        return self.prefetch_related(
+            models.Prefetch(
+                "memberships",
+                queryset=Membership.objects.current().select_related("network"),
+                to_attr="current_memberships",
+            )
+        )
+
+    def for_directory(self):
+        """Public organisations with what a directory row shows (networks in one query)."""
+        return self.public().defer("street", "keywords").with_current_memberships()
+
+    def for_public_records(self):
+        """Public organisations with every public field, their current networks and growth
+        fields (as ``growth_field_list``, in the brochure's order): a detail page, an export
+        row or an API record."""
+        from growthfields.models import GrowthField
+
         return (
-            self.published()
-            .defer("phone", "email", "street", "keywords", "created_at", "search_vector")
+            self.public()
+            .with_current_memberships()
             .prefetch_related(
                 models.Prefetch(
-                    "memberships",
-                    queryset=Membership.objects.current().select_related("network"),
-                    to_attr="current_memberships",
+                    "growth_fields",
+                    queryset=GrowthField.objects.only("name", "name_en", "slug").order_by(
+                        "sort_order", "name"
+                    ),
+                    to_attr="growth_field_list",
                 )
             )
         )

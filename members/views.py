@@ -1,5 +1,4 @@
 from django.core.paginator import EmptyPage, PageNotAnInteger
-from django.db.models import Prefetch
 from django.http import HttpResponseBadRequest
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
@@ -7,7 +6,6 @@ from django.views.generic import DetailView, ListView, View
 
 from clusterportal.cache import cache_public_page
 from clusterportal.pagination import PAGE_SIZES, CachedCountPaginator, page_size_from
-from growthfields.models import GrowthField
 
 from . import exports
 from .choices import WZ_DIVISIONS
@@ -18,25 +16,6 @@ from .selectors import directory_results
 # Parameters of the page itself, not filters: dropped from chip, reset and export links.
 PAGE_PARAMETERS = ("page", "page_size", "format")
 KEPT_ON_RESET = ("sort", "page_size")
-
-
-def public_records():
-    """Published organisations with every field the public may see (contact data left out),
-    their growth fields and current networks prefetched: a detail page or an export row."""
-    return (
-        Organisation.objects.for_directory()
-        .defer(None)
-        .defer("phone", "email", "created_at", "updated_at")
-        .prefetch_related(
-            Prefetch(
-                "growth_fields",
-                queryset=GrowthField.objects.only("name", "name_en", "slug").order_by(
-                    "sort_order", "name"
-                ),
-                to_attr="growth_field_list",
-            )
-        )
-    )
 
 
 @method_decorator(cache_public_page, name="dispatch")
@@ -105,21 +84,22 @@ class OrganisationExportView(View):
                 _('Unbekanntes Format: bitte "csv" oder "xlsx" wählen.'),
                 content_type="text/plain; charset=utf-8",
             )
-        filterset = OrganisationFilterSet(request.GET, queryset=public_records(), request=request)
+        filterset = OrganisationFilterSet(
+            request.GET, queryset=Organisation.objects.for_public_records(), request=request
+        )
         return respond(filterset.qs, request)
 
 
 @method_decorator(cache_public_page, name="dispatch")
 class OrganisationDetailView(DetailView):
-    """One published organisation: address, networks, growth fields, key data; never its
-    telephone number or e-mail address."""
+    """One public organisation: address, networks, growth fields, key data."""
 
     template_name = "members/organisation_detail.html"
     context_object_name = "organisation"
 
     def get_queryset(self):
         # Built per request: "current" memberships are those not ended today.
-        return public_records()
+        return Organisation.objects.for_public_records()
 
     def get_context_data(self, **kwargs):
         organisation = self.object
