@@ -1,6 +1,6 @@
 from django.contrib.postgres.search import SearchRank, TrigramWordSimilarity
 from django.db import connections, models
-from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
+from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Greatest
 
 from . import search as directory_search
@@ -55,13 +55,30 @@ class OrganisationQuerySet(models.QuerySet):
             )
         )
 
-    def in_network(self, network):
-        """Current members of a network."""
+    def in_network(self, network, *, with_role=False):
+        """Current members of a network; ``with_role`` annotates each with its role there
+        (``network_role``, the label in the active language) and since when
+        (``network_member_since``, or None)."""
+        from networks.choices import MembershipRole
         from networks.models import Membership
 
-        return self.filter(
-            Exists(
-                Membership.objects.current().filter(network=network, organisation=OuterRef("pk"))
+        membership = Membership.objects.current().filter(
+            network=network, organisation=OuterRef("pk")
+        )
+        members = self.filter(Exists(membership))
+        if not with_role:
+            return members
+        return members.annotate(
+            network_role_value=Subquery(membership.values("role")[:1]),
+            network_member_since=Subquery(membership.values("since")[:1]),
+        ).annotate(
+            network_role=Case(
+                *(
+                    When(network_role_value=value, then=Value(str(label)))
+                    for value, label in MembershipRole.choices
+                ),
+                default=F("network_role_value"),
+                output_field=models.CharField(),
             )
         )
 

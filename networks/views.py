@@ -5,10 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 
 from clusterportal.cache import cache_public_page, cached
-from clusterportal.pagination import PAGE_SIZES, CachedCountPaginator, page_size_from
-from members.filtersets import OrganisationFilterSet
-from members.models import Organisation
-from members.selectors import directory_results
+from members.views import DirectoryListMixin
 
 from .choices import NetworkKind
 from .models import Network
@@ -52,31 +49,17 @@ class NetworkListView(ListView):
 
 
 @method_decorator(cache_public_page, name="dispatch")
-class NetworkDetailView(DetailView):
-    """One network: profile, declared and counted members, its members (filtered, paginated)."""
+class NetworkDetailView(DirectoryListMixin, DetailView):
+    """One network: profile, declared and counted members, its members listed the directory's
+    way (filtered, sorted, paginated), each with its role in the network."""
 
     template_name = "networks/network_detail.html"
-    filterset_class = OrganisationFilterSet
 
     def get_queryset(self):
         return Network.objects.for_public_detail()
 
+    def get_directory_queryset(self):
+        return super().get_directory_queryset().in_network(self.object, with_role=True)
+
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        members = Organisation.objects.for_directory().in_network(self.object)
-        filterset = self.filterset_class(self.request.GET, queryset=members, request=self.request)
-        rows, similar_spelling = directory_results(filterset)
-        paginator = CachedCountPaginator(rows, page_size_from(self.request))
-        page_obj = paginator.get_page(self.request.GET.get("page"))
-        context.update(
-            filterset=filterset,
-            similar_spelling=similar_spelling,
-            active_filters=filterset.active_filters(),
-            paginator=paginator,
-            page_obj=page_obj,
-            members=page_obj.object_list,
-            page_size=paginator.per_page,
-            page_sizes=PAGE_SIZES,
-            default_sort="" if self.request.GET.get("q") else "name",
-        )
-        return context
+        return super().get_context_data(**self.directory_context(), **kwargs)

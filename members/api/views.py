@@ -1,4 +1,3 @@
-from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework.viewsets import ReadOnlyModelViewSet
@@ -7,7 +6,7 @@ from clusterportal.api import LicenseLinkMixin
 from members.choices import WZ_DIVISIONS
 from members.filtersets import OrganisationFilterSet
 from members.models import Organisation
-from members.selectors import directory_results
+from members.selectors import directory_search
 
 from .serializers import OrganisationSerializer
 
@@ -48,13 +47,11 @@ class OrganisationViewSet(LicenseLinkMixin, ReadOnlyModelViewSet):
         return Organisation.objects.for_public_records()
 
     def filter_queryset(self, queryset):
-        """The directory's filters; a search that matched nothing as written falls back to
-        similar spellings, as on the directory's pages."""
-        backend = DjangoFilterBackend()
-        filterset = backend.get_filterset(self.request, queryset, self)
-        if filterset is None:
-            return queryset
-        if not filterset.is_valid():
-            raise translate_validation(filterset.errors)
-        rows, _similar = directory_results(filterset)
-        return rows
+        """The directory's filters (``directory_search``), as on the directory's pages; an
+        invalid parameter is a 400 here instead of being ignored."""
+        search = directory_search(
+            self.request.query_params, queryset=queryset, request=self.request
+        )
+        if not search.filterset.is_valid():
+            raise translate_validation(search.filterset.errors)
+        return search.rows

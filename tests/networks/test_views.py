@@ -43,7 +43,7 @@ def network_with_members(count, **network_fields):
 
 
 def member_names(response):
-    return [organisation.name for organisation in response.context["members"]]
+    return [organisation.name for organisation in response.context["organisations"]]
 
 
 # --- list -----------------------------------------------------------------------------------------
