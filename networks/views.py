@@ -7,7 +7,6 @@ from django.views.generic import DetailView, ListView
 from clusterportal.cache import cache_public_page, cached
 from members.views import DirectoryListMixin
 
-from .choices import NetworkKind
 from .models import Network
 
 
@@ -41,8 +40,8 @@ class NetworkListView(ListView):
         everything = cached(
             f"network-list:{self.get_sort()}", lambda: list(context["all_networks"])
         )
-        context["networks"] = [n for n in everything if n.kind == NetworkKind.NETWORK]
-        context["alliances"] = [n for n in everything if n.kind == NetworkKind.ALLIANCE]
+        context["networks"] = [n for n in everything if not n.is_alliance]
+        context["alliances"] = [n for n in everything if n.is_alliance]
         context["sort"] = self.get_sort()
         context["sort_options"] = [(key, label) for key, (label, _o) in self.orderings.items()]
         return context

@@ -89,4 +89,4 @@ def test_the_role_is_an_annotation(client, network):
     assert rows["Gamma Partner AG"].network_member_since == datetime.date(2015, 3, 1)
     assert rows["Alpha Optik GmbH"].network_role == "Mitglied"
     content = response.content.decode()
-    assert "Partner <span class=\"muted\">seit 2015</span>" in content
+    assert 'Partner <span class="muted">seit 2015</span>' in content
