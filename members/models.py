@@ -200,30 +200,15 @@ class Organisation(VersionedMixin, models.Model):
         "keywords",
         "record_date",
     )
+    # Data the public never sees: contact data.
+    PRIVATE_FIELDS = ("phone", "email")
     # What the public may see of a published organisation: the only columns the public pages,
     # the directory's exports, the open data API and the sitemap load (``objects.public()``).
-    # Telephone and e-mail are never public; nor is a field added to the model until it is
-    # named here.
+    # Every other column (a new one too, until it is named in DATA_FIELDS) stays private.
     PUBLIC_FIELDS = (
         "id",
         "leg_id",
-        "name",
-        "legal_form",
-        "kind",
-        "street",
-        "postcode",
-        "town",
-        "district",
-        "website",
-        "founding_year",
-        "employees",
-        "employees_approximate",
-        "revenue_meur",
-        "revenue_approximate",
-        "export_quota",
-        "wz_code",
-        "keywords",
-        "record_date",
+        *sorted(set(DATA_FIELDS) - set(PRIVATE_FIELDS), key=DATA_FIELDS.index),
         "updated_at",
     )
 

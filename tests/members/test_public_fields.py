@@ -64,6 +64,17 @@ def test_public_fields_leave_out_telephone_and_email():
     assert set(Organisation.PUBLIC_FIELDS) <= {field.attname for field in Organisation._meta.fields}
 
 
+def test_a_column_outside_the_data_or_marked_private_is_not_public():
+    """Public are the LEG data but the private fields, the identifiers and the change time;
+    the search index, the publication flag, the version and the creation time are not."""
+    public = set(Organisation.PUBLIC_FIELDS)
+    assert public == (
+        set(Organisation.DATA_FIELDS) - set(Organisation.PRIVATE_FIELDS)
+        | {"id", "leg_id", "updated_at"}
+    )
+    assert not public & {"search_vector", "published", "version", "created_at"}
+
+
 def test_the_public_queryset_loads_only_the_public_fields(member):
     """``public()`` reads the published organisations' public columns and nothing else."""
     OrganisationFactory(published=False)
