@@ -57,7 +57,7 @@ class OrganisationSitemap(PortalSitemap):
     limit = 20_000  # two languages each: below the 50,000 addresses a sitemap file may hold
 
     def items(self):
-        return Organisation.objects.published().only("pk", "updated_at").order_by("pk")
+        return Organisation.objects.public().only("pk", "updated_at").order_by("pk")
 
     def lastmod(self, organisation):
         return organisation.updated_at

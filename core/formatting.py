@@ -16,3 +16,15 @@ def format_amount(value: Decimal | int | None, *, approximate: bool = False, dec
     if approximate:
         return _("ca. %(amount)s") % {"amount": text}
     return text
+
+
+def german_decimal(number: Decimal | int | float | str, *, trailing_zeros: bool = False) -> str:
+    """ "1234,56" for 1234.56: a decimal comma, no thousands separator, no exponent, and no
+    trailing zeros ("12,5" for 12.500) unless ``trailing_zeros`` ("12,500", a stored value as
+    it is stored). How every file for German spreadsheets writes a number, so that it reads
+    back as the same number in any language."""
+    if not isinstance(number, Decimal):
+        number = Decimal(str(number))
+    if not trailing_zeros:
+        number = number.normalize()
+    return format(number, "f").replace(".", ",")

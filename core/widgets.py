@@ -23,6 +23,7 @@ from django.core.exceptions import ValidationError
 from import_export import resources, widgets
 
 from core.fields import StringListField
+from core.formatting import german_decimal
 
 from .normalizers import (
     is_no_data,
@@ -41,14 +42,6 @@ def _native(widget, kwargs) -> bool:
 def _quote(value) -> str:
     text = "" if value is None else str(value)
     return f"„{' '.join(text.split())}“"
-
-
-def format_german_decimal(number) -> str:
-    """ "1234,56" for 1234.56: a decimal comma, no thousands separator, no exponent."""
-    if not isinstance(number, Decimal):
-        number = Decimal(str(number))
-    text = format(number.normalize(), "f")
-    return text.replace(".", ",")
 
 
 def _parsed(parser, value):
@@ -76,7 +69,7 @@ class GermanDecimalWidget(widgets.NumberWidget):
     """
 
     parser = staticmethod(parse_german_decimal)
-    as_text = staticmethod(format_german_decimal)
+    as_text = staticmethod(german_decimal)
 
     def clean(self, value, row=None, **kwargs):
         return self.parse(value)[0]

@@ -1,14 +1,9 @@
-import csv
-
-from django.conf import settings
-from django.http import HttpResponse
-from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView, View
 
+from core import spreadsheets
 from core.cache import cache_public_page, cached
-from core.csvsafe import neutralised_text
 from networks import selectors as network_selectors
 
 from . import selectors
@@ -84,23 +79,12 @@ class CompareView(TemplateView):
         )
 
 
-def csv_number(value):
-    """A number as German spreadsheets read it: decimal comma, no grouping, "" for none."""
-    if value is None:
-        return ""
-    return format(value.normalize(), "f").replace(".", ",")
-
-
 class CompareExportView(View):
-    """The comparison table as CSV for German spreadsheets: UTF-8 with BOM, ";" between cells,
-    one row per growth field, and the data licence at the end."""
+    """The comparison table as CSV for German spreadsheets, one row per growth field (see
+    ``core.spreadsheets`` for the format and the licence)."""
 
     def get(self, request, *args, **kwargs):
         table = selectors.comparison_table()
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="kennzahlen-wachstumsfelder.csv"'
-        response.write("\ufeff")
-        writer = csv.writer(response, delimiter=";", lineterminator="\r\n")
         header = [_("Wachstumsfeld"), _("Teil von")]
         for key in Metric.values:
             label = str(Metric(key).label)
@@ -111,40 +95,24 @@ class CompareExportView(View):
                 _("%(label)s: Abgrenzung") % {"label": label},
                 _("%(label)s: Quelle") % {"label": label},
             ]
-        writer.writerow(neutralised_text(cell) for cell in header)
+        return spreadsheets.csv_response(
+            header,
+            self.rows(table),
+            filename="kennzahlen-wachstumsfelder.csv",
+            licence=True,
+        )
+
+    def rows(self, table):
         for row, parent in table.rows_with_parent():
-            line = [
-                neutralised_text(row.field.display_name),
-                neutralised_text(parent.field.display_name if parent else ""),
-            ]
+            line = [row.field.display_name, parent.field.display_name if parent else ""]
             for key in Metric.values:
                 cell = row.cells[key]
                 figure = cell.figure
                 line += [
-                    csv_number(cell.value),
+                    cell.value,
                     _("ca.") if cell.approximate else "",
-                    figure.reference_date.isoformat() if figure else "",
-                    neutralised_text(cell.scope_note),
-                    neutralised_text(str(figure.source) if figure else ""),
+                    figure.reference_date if figure else None,
+                    cell.scope_note,
+                    str(figure.source) if figure else "",
                 ]
-            writer.writerow(line)
-        license = settings.PORTAL_DATA_LICENSE
-        writer.writerow([])
-        writer.writerow(
-            [
-                neutralised_text(_("Lizenz")),
-                neutralised_text(license["name"]),
-                neutralised_text(license.get("url", "")),
-            ]
-        )
-        writer.writerow(
-            [neutralised_text(_("Namensnennung")), neutralised_text(license.get("attribution", ""))]
-        )
-        writer.writerow(
-            [
-                neutralised_text(_("Erstellt")),
-                timezone.localdate().isoformat(),
-                neutralised_text(request.build_absolute_uri()),
-            ]
-        )
-        return response
+            yield line

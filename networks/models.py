@@ -148,6 +148,21 @@ class Network(VersionedMixin, models.Model):
         return (self.slug,)
 
     @property
+    def is_alliance(self) -> bool:
+        """An alliance of networks: its members are networks, not organisations."""
+        return self.kind == NetworkKind.ALLIANCE
+
+    @property
+    def declared_reference_display(self) -> str | None:
+        """When the latest declared member count was taken ("2019", "März 2019"), or None;
+        needs ``with_latest_declared()``."""
+        if self.declared_reference_date is None:
+            return None
+        return format_reference_date(
+            self.declared_reference_date, self.declared_reference_precision
+        )
+
+    @property
     def primary_growth_field(self):
         link = (
             self.growth_field_links.filter(is_primary=True).select_related("growth_field").first()

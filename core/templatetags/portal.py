@@ -3,6 +3,7 @@
 from django import forms, template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
 
 from core.formatting import format_amount
 
@@ -15,6 +16,14 @@ SORT_PARAMETER = "sort"
 def amount(value, approximate=False, decimals=None):
     """A number in the page's language, "ca." where estimated, "keine Angaben" where missing."""
     return format_amount(value, approximate=approximate, decimals=decimals)
+
+
+# A column's sort direction -> the mark shown and what a screen reader hears instead.
+SORT_STATES = {
+    "ascending": (" ▲", gettext_lazy("(aufsteigend sortiert)")),
+    "descending": (" ▼", gettext_lazy("(absteigend sortiert)")),
+    "none": (" ↕", gettext_lazy("(sortieren)")),
+}
 
 
 @register.inclusion_tag("includes/sort_header.html", takes_context=True)
@@ -34,9 +43,12 @@ def sort_header(context, key, label, numeric=False):
     query = request.GET.copy()
     query[SORT_PARAMETER] = next_sort
     query.pop("page", None)
+    mark, state = SORT_STATES[direction]
     return {
         "label": label,
         "direction": direction,
+        "mark": mark,
+        "state": state,
         "url": f"?{query.urlencode()}",
         "numeric": numeric,
     }

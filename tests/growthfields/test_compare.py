@@ -441,12 +441,23 @@ def test_csv_export_headers_and_rows(client, reference_data):
     assert len(field_rows) == 18  # every growth field and part of the reference data
 
 
-def test_csv_export_names_the_data_licence(client):
-    """The last lines name the licence and the attribution from the settings."""
-    rows = read_csv(client.get(reverse("compare_export")))
+def test_csv_export_names_the_data_licence_like_every_download(client, reference_data):
+    """The licence travels in the Link header, as with the directory's export and the API; the
+    file holds the header and one row per growth field, no licence lines after them."""
+    response = client.get(reverse("compare_export"))
+    assert response["Link"] == f'<{settings.PORTAL_DATA_LICENSE["url"]}>; rel="license"'
+    rows = read_csv(response)
+    assert all(len(row) == len(rows[0]) for row in rows)
     text = "\n".join(";".join(row) for row in rows)
-    assert settings.PORTAL_DATA_LICENSE["name"] in text
-    assert settings.PORTAL_DATA_LICENSE["attribution"] in text
+    assert settings.PORTAL_DATA_LICENSE["attribution"] not in text
+
+
+def test_compare_page_names_the_licence_next_to_the_download(client):
+    """The page offering the CSV names its licence beside the link."""
+    content = compare(client)
+    links = content[content.index('<p class="export-links">') :]
+    links = links[: links.index("</p>")]
+    assert 'rel="license"' in links
 
 
 def test_csv_export_neutralises_formulas(client):
