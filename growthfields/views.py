@@ -56,13 +56,51 @@ def _network_figures():
     }
 
 
+# ?ansicht=: the current state (default) or an edition as printed (?ausgabe=<slug>).
+VIEW_PARAMETER = "ansicht"
+VIEW_CURRENT = "aktuell"
+VIEW_PUBLISHED = "veroeffentlicht"
+EDITION_PARAMETER = "ausgabe"
+
+
+def chosen_edition(request):
+    """The edition ?ausgabe= names, else the newest one with a printed table; None if none."""
+    editions = selectors.editions()
+    wanted = request.GET.get(EDITION_PARAMETER, "")
+    for edition in editions:
+        if edition.slug == wanted:
+            return edition, editions
+    printed = [edition for edition in editions if edition.rows.exists()]
+    return (printed or editions or [None])[0], editions
+
+
+def wants_published(request):
+    return request.GET.get(VIEW_PARAMETER) == VIEW_PUBLISHED
+
+
 @method_decorator(cache_public_page, name="dispatch")
 class CompareView(TemplateView):
-    """Kennzahlen im Vergleich: the brochure's Anlage 2 as a living, sourced table."""
+    """Kennzahlen im Vergleich in two views linked from each other: the current state (the
+    newest known value of every figure, with its date where it differs) and an edition
+    exactly as printed (?ansicht=veroeffentlicht&ausgabe=…)."""
 
     template_name = "growthfields/compare.html"
+    published_template_name = "growthfields/compare_published.html"
+
+    def get_template_names(self):
+        if wants_published(self.request):
+            return [self.published_template_name]
+        return [self.template_name]
 
     def get_context_data(self, **kwargs):
+        if wants_published(self.request):
+            edition, editions = chosen_edition(self.request)
+            return super().get_context_data(
+                published=selectors.published_edition(edition) if edition else None,
+                editions=editions,
+                edition=edition,
+                **kwargs,
+            )
         table = selectors.comparison_table()
         sort = self.request.GET.get("sort", "")
         chart_metric = self.request.GET.get(CHART_METRIC_PARAMETER, "")
