@@ -447,14 +447,12 @@ def _total(metric, rows, period):
 
 def _brochure_numbers():
     """{source id: footnote number} of the newest edition with a printed table, so that the
-    current state numbers its sources as the brochure does."""
-    edition = Edition.objects.with_table().order_by("-published").first()
-    if edition is None:
-        return {}
+    current state numbers its sources as the brochure does (one query)."""
+    newest = Edition.objects.with_table().order_by("-published").values("pk")[:1]
     return dict(
-        EditionFootnote.objects.filter(edition=edition, source__isnull=False).values_list(
-            "source_id", "number"
-        )
+        EditionFootnote.objects.filter(
+            edition=models.Subquery(newest), source__isnull=False
+        ).values_list("source_id", "number")
     )
 
 
@@ -489,11 +487,13 @@ def build_comparison_table():
     periods = _column_periods(every_row)
     mixed_columns = _mark_cells(every_row, periods)
     totals = {metric: _total(metric, rows, periods.get(metric)) for metric in SUMMABLE_METRICS}
+    # Shares are of every top-level value (a field's share must not exceed its column).
+    share_bases = {metric: _total(metric, rows, None).cell for metric in SUMMABLE_METRICS}
     for row in every_row:
         for key, (numerator, denominator) in RATIOS.items():
             row.cells[key] = _ratio_cell(key, row.cells[numerator], row.cells[denominator])
         for metric in SUMMABLE_METRICS:
-            share = _share_cell(metric, row.cells[metric], totals[metric].cell)
+            share = _share_cell(metric, row.cells[metric], share_bases[metric])
             row.cells[share.key] = share
     return ComparisonTable(
         rows=rows,

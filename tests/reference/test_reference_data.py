@@ -265,7 +265,11 @@ def test_elmug_declares_26_in_2012_and_45_in_2019(reference_data):
     """ELMUG eG: 26 members/partners in 2012 (brochure), 45 in 2019 (strategy paper)."""
     elmug = DeclaredMemberCount.objects.filter(network__slug="elmug")
     counts = dict(elmug.values_list("reference_date", "total"))
-    assert counts == {SEPTEMBER_2012: 26, datetime.date(2019, 1, 1): 45}
+    assert counts == {
+        datetime.date(2009, 2, 25): 9,
+        SEPTEMBER_2012: 26,
+        datetime.date(2019, 1, 1): 45,
+    }
     later = DeclaredMemberCount.objects.get(network__slug="elmug", reference_date__year=2019)
     assert later.companies is None
     assert later.research is None
