@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db.models import F
 from django.utils.text import slugify
 
 from core.dates import DatePrecision
@@ -261,13 +262,13 @@ class KeyFigurePlan:
 def _edition(editions, date):
     """The edition of a source for a figure: the latest one published by the figure's date,
     else the earliest one (figures are often published after their reference date)."""
-    earlier = [pk for published, pk in editions if published <= date]
+    earlier = [pk for published, pk in editions if published is not None and published <= date]
     return earlier[-1] if earlier else editions[0][1]
 
 
 def plan_key_figures(records, issues: IssueList) -> KeyFigurePlan:
     editions = defaultdict(list)  # normalised title -> [(reference date, id)], oldest first
-    for source in Source.objects.order_by("reference_date"):
+    for source in Source.objects.order_by(F("reference_date").asc(nulls_first=True)):
         editions[normalize_name(source.title)].append((source.reference_date, source.pk))
     existing = {
         (f.growth_field_id, f.metric, f.reference_date, normalize_name(f.source.title)): f

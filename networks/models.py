@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.dates import DatePrecision, format_reference_date
+from core.dates import DatePrecision, format_reference_date, iso_reference_date
 from core.fields import StringListField
 from core.models import AliasBase, VersionedMixin
 
@@ -283,6 +283,15 @@ class DeclaredMemberCount(models.Model):
         max_length=300,
         blank=True,
     )
+    edition = models.ForeignKey(
+        "growthfields.Edition",
+        verbose_name=_("Ausgabe"),
+        on_delete=models.PROTECT,
+        related_name="declared_member_counts",
+        null=True,
+        blank=True,
+        help_text=_("Die Veröffentlichung, in der die Zahl erschienen ist."),
+    )
 
     objects = DeclaredMemberCountQuerySet.as_manager()
     history = HistoricalRecords()
@@ -316,11 +325,15 @@ class DeclaredMemberCount(models.Model):
     def natural_key(self):
         return (self.network.slug, self.reference_date.isoformat(), self.source.slug)
 
-    natural_key.dependencies = ["networks.network", "growthfields.source"]
+    natural_key.dependencies = ["networks.network", "growthfields.source", "growthfields.edition"]
 
     @property
     def reference_display(self):
         return format_reference_date(self.reference_date, self.reference_precision)
+
+    @property
+    def reference_iso(self):
+        return iso_reference_date(self.reference_date, self.reference_precision)
 
     def clean(self):
         super().clean()

@@ -2,9 +2,9 @@ from django.db.models import Prefetch
 from rest_framework.viewsets import ReadOnlyModelViewSet
 
 from core.api import LicenseLinkMixin
-from growthfields.models import GrowthField, KeyFigure
+from growthfields.models import Edition, GrowthField, KeyFigure
 
-from .serializers import GrowthFieldSerializer
+from .serializers import EditionSerializer, GrowthFieldSerializer
 
 
 class GrowthFieldViewSet(LicenseLinkMixin, ReadOnlyModelViewSet):
@@ -12,8 +12,17 @@ class GrowthFieldViewSet(LicenseLinkMixin, ReadOnlyModelViewSet):
 
     queryset = GrowthField.objects.select_related("parent", "assessment_source").prefetch_related(
         Prefetch("parts", queryset=GrowthField.objects.only("pk", "parent", "slug")),
-        Prefetch("key_figures", queryset=KeyFigure.objects.series()),
+        Prefetch("key_figures", queryset=KeyFigure.objects.series().select_related("edition")),
     )
     serializer_class = GrowthFieldSerializer
+    lookup_field = "slug"
+    filter_backends = []
+
+
+class EditionViewSet(LicenseLinkMixin, ReadOnlyModelViewSet):
+    """The editions (published sets of figures) with their printed footnotes."""
+
+    queryset = Edition.objects.select_related("source").prefetch_related("footnotes")
+    serializer_class = EditionSerializer
     lookup_field = "slug"
     filter_backends = []
