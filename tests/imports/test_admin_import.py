@@ -99,12 +99,6 @@ SMALL = leg_csv(
 
 
 @pytest.fixture
-def reference_data():
-    """Growth fields, networks and their aliases, so that real LEG rows match."""
-    call_command("load_reference_data", stdout=io.StringIO())
-
-
-@pytest.fixture
 def upload_dir(private_upload_dir, reference_data):
     """The test's own upload directory (tests/conftest.py), with the reference data loaded."""
     return private_upload_dir
