@@ -16,8 +16,9 @@ from imports import services
 from members.models import Organisation
 from networks.models import Membership
 from tests.factories import MembershipFactory, OrganisationFactory
+from tests.leg_files import write_csv
 
-from .conftest import company, write_csv
+from .conftest import company
 
 pytestmark = pytest.mark.django_db
 

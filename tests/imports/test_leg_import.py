@@ -31,6 +31,7 @@ from imports.models import ImportRun
 from members.models import Organisation
 from networks.models import Membership, Network
 from tests.factories import MembershipFactory, NetworkFactory, OrganisationFactory
+from tests.leg_files import HEADERS, write_csv
 
 pytestmark = pytest.mark.django_db
 
@@ -39,11 +40,6 @@ SAMPLE = SHARED / "sample.csv"
 GENERATOR = SHARED / "make_leg_export.py"
 LEG_SOURCE = "Unternehmens- und Technologiedatenbank der LEG Thüringen"
 
-HEADERS = [
-    "LEG-ID", "Name", "Rechtsform", "Art", "Straße", "PLZ", "Ort", "Landkreis", "Telefon",
-    "E-Mail", "Website", "Gründungsjahr", "Beschäftigte", "Umsatz Mio EUR", "Exportquote %",
-    "WZ 2008", "Wachstumsfelder", "Netzwerke", "Schlagworte", "Stand",
-]  # fmt: skip
 KEY_FIGURE_HEADERS = ["Wachstumsfeld", "Kennzahl", "Wert", "ca.", "Abgrenzung", "Stand", "Quelle"]
 
 # Every Organisation field an import may write (all but the key and the timestamps).
@@ -93,21 +89,6 @@ BASE_ROWS = [
     company("TH-000004", 'Müller & Söhne "Präzision" GmbH', Straße="Weg 1\\2", PLZ="98693", Ort="Ilmenau", Landkreis="Ilm-Kreis", **{"WZ 2008": "28.41", "Wachstumsfelder": "Maschinenbau", "Netzwerke": "FerMeTh"}),
     company("TH-000005", "Thüringer Logistik KG", Rechtsform="KG", PLZ="99310", Ort="Arnstadt", Landkreis="", **{"WZ 2008": "", "Wachstumsfelder": "logistik", "Netzwerke": "Logistik-Netzwerk Thüringen e.V."}),
 ]  # fmt: skip
-
-
-def csv_text(rows, headers=HEADERS):
-    """Rows (dicts keyed by header) as LEG CSV text: ';', '"' quotes, CRLF."""
-    stream = StringIO()
-    writer = csv.writer(stream, delimiter=";", lineterminator="\r\n")
-    writer.writerow(headers)
-    for row in rows:
-        writer.writerow([row.get(header, "") for header in headers])
-    return stream.getvalue()
-
-
-def write_csv(path, rows, headers=HEADERS, encoding="utf-8-sig"):
-    path.write_text(csv_text(rows, headers), encoding=encoding, newline="")
-    return path
 
 
 def read_csv(path, encoding="utf-8-sig"):
