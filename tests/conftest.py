@@ -46,23 +46,34 @@ def is_transactional(request):
 
 
 @pytest.fixture(autouse=True)
-def reference_data_or_empty(request):
+def reference_data_or_empty(request, django_db_blocker):
     """A test that asks for ``reference_data`` finds it; every other test starts on empty
     reference tables (deleted in its own transaction, which rolls back: about 2 ms).
 
-    A transactional test (``transactional_db``, ``live_server``) commits and ends with a flush
-    that empties every table: the next test that uses the database gets the reference rows
-    written back first. Django TestCase classes empty the tables in ``setUpTestData``
-    themselves (``ReferenceData.delete()``)."""
+    A transactional test (``transactional_db``, ``live_server``) commits, and its flush at the
+    end empties every table: the reference rows are written back right after it (see
+    ``pytest_runtest_teardown``). Django TestCase classes empty the tables in
+    ``setUpTestData`` themselves (``ReferenceData.delete()``)."""
     if is_django_unittest(request) or not uses_database(request):
         return
     request.getfixturevalue("db")
-    if ReferenceData.flushed:
-        ReferenceData.restore()
     if is_transactional(request):
-        ReferenceData.flushed = True
+        request.node.flushes_with = django_db_blocker
     if "reference_data" not in request.fixturenames:
         ReferenceData.delete()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a transactional test's flush (its fixtures are torn down): the reference data
+    again, for the tests after it."""
+    try:
+        return (yield)
+    finally:
+        blocker = getattr(item, "flushes_with", None)
+        if blocker is not None:
+            with blocker.unblock():
+                ReferenceData.restore()
 
 
 @pytest.fixture(autouse=True)

@@ -16,10 +16,9 @@ REFERENCE_APPS = ("growthfields", "networks")
 class ReferenceData:
     """The reference data of the test database: loaded once per session (``manage.py
     load_reference_data``, which parses the YAML files), kept in memory as rows, and written
-    back in bulk when a transactional test's flush has emptied the tables."""
+    back in bulk after a transactional test's flush has emptied the tables."""
 
     rows = []  # (model, field names, rows)
-    flushed = False  # a transactional test ran: its flush left the tables empty
 
     @staticmethod
     def models():
@@ -36,7 +35,6 @@ class ReferenceData:
         for model in cls.models():
             fields = [field.attname for field in model._meta.concrete_fields]
             cls.rows.append((model, fields, list(model._base_manager.values_list(*fields))))
-        cls.flushed = False
 
     @classmethod
     def restore(cls):
@@ -49,12 +47,12 @@ class ReferenceData:
             with connection.cursor() as cursor:
                 for statement in connection.ops.sequence_reset_sql(no_style(), cls.models()):
                     cursor.execute(statement)
-        cls.flushed = False
 
     @classmethod
     def delete(cls):
-        """Empty the reference apps' tables (inside a test, its transaction undoes this)."""
+        """Empty the reference apps' tables (inside a test, its transaction undoes this; one
+        transaction, as foreign keys are checked at its end)."""
         quote = connection.ops.quote_name
-        with connection.cursor() as cursor:
+        with transaction.atomic(), connection.cursor() as cursor:
             for model in cls.models():
                 cursor.execute(f"DELETE FROM {quote(model._meta.db_table)}")
