@@ -66,12 +66,13 @@ def reference_data_or_empty(request, django_db_blocker):
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     """After a transactional test's flush (its fixtures are torn down): the reference data
-    again, for the tests after it."""
+    again, for the tests after it. After the last test there is none, and the session's
+    fixtures are gone with the test database."""
     try:
         return (yield)
     finally:
         blocker = getattr(item, "flushes_with", None)
-        if blocker is not None:
+        if blocker is not None and nextitem is not None:
             with blocker.unblock():
                 ReferenceData.restore()
 
