@@ -1,17 +1,8 @@
 """Helpers of the audit tests: small LEG files, the growth fields and networks they name."""
 
-import csv
-from io import StringIO
-
 import pytest
 
 from tests.factories import GrowthFieldFactory, NetworkFactory
-
-HEADERS = [
-    "LEG-ID", "Name", "Rechtsform", "Art", "Straße", "PLZ", "Ort", "Landkreis", "Telefon",
-    "E-Mail", "Website", "Gründungsjahr", "Beschäftigte", "Umsatz Mio EUR", "Exportquote %",
-    "WZ 2008", "Wachstumsfelder", "Netzwerke", "Schlagworte", "Stand",
-]  # fmt: skip
 
 
 def company(leg_id, name, **values):
@@ -35,17 +26,6 @@ def company(leg_id, name, **values):
     }
     row.update(values)
     return row
-
-
-def write_csv(path, rows):
-    """Rows as a LEG CSV file (';', UTF-8 with BOM)."""
-    stream = StringIO()
-    writer = csv.writer(stream, delimiter=";", lineterminator="\r\n")
-    writer.writerow(HEADERS)
-    for row in rows:
-        writer.writerow([row.get(header, "") for header in HEADERS])
-    path.write_text(stream.getvalue(), encoding="utf-8-sig", newline="")
-    return path
 
 
 @pytest.fixture

@@ -16,8 +16,9 @@ from imports import services
 from members.models import Organisation
 from networks.models import Membership
 from tests.factories import MembershipFactory, OrganisationFactory
+from tests.leg_files import write_csv
 
-from .conftest import company, write_csv
+from .conftest import company
 
 pytestmark = pytest.mark.django_db
 
@@ -80,10 +81,9 @@ def restore(tmp_path, texts):
 
 
 @pytest.fixture
-def portal(tmp_path, django_user_model):
+def portal(reference_data, tmp_path, django_user_model):
     """A portal with a history: reference data, two imports (one with a user), an edit in the
     back office with its log entry, a group with permissions and a staff member in it."""
-    call_command("load_reference_data", stdout=StringIO())
     editor = django_user_model.objects.create_user("redaktion", "r@example.org", "pw")
     group, _created = Group.objects.get_or_create(name="ThCM-Redaktion")
     group.permissions.add(*Permission.objects.filter(content_type__app_label="members"))

@@ -15,9 +15,10 @@ from imports.revert import RevertRefused, import_run_revert, import_run_revert_p
 from members.models import Organisation
 from networks.models import Membership
 from tests.factories import MembershipFactory
+from tests.leg_files import write_csv
 from tests.permissions.helpers import change_form_data
 
-from .conftest import company, write_csv
+from .conftest import company
 
 pytestmark = pytest.mark.django_db
 

@@ -17,8 +17,9 @@ from imports.models import ImportRun
 from members.models import Organisation
 from networks.models import Membership
 from tests.factories import OrganisationFactory
+from tests.leg_files import write_csv
 
-from .conftest import company, write_csv
+from .conftest import company
 
 pytestmark = pytest.mark.django_db
 

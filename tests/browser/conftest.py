@@ -13,15 +13,10 @@ import contextlib
 import os
 import re
 import shutil
-from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.apps import apps
 from django.core.cache import cache
-from django.core.management import call_command
-from django.core.management.color import no_style
-from django.db import connection, transaction
 
 from tests.factories import MembershipFactory, OrganisationFactory
 
@@ -132,41 +127,9 @@ def page(new_page):
     return new_page(viewport={"width": 1280, "height": 900})
 
 
-_reference_rows = []
-
-
-def _reference_models():
-    return [
-        model
-        for label in ("growthfields", "networks")
-        for model in apps.get_app_config(label).get_models(include_auto_created=True)
-    ]
-
-
-def load_reference_data():
-    """``load_reference_data`` for the first test; later tests get the very rows it wrote
-    (history and link tables included) inserted in bulk, which is much faster."""
-    if not _reference_rows:
-        call_command("load_reference_data", stdout=StringIO())
-        for model in _reference_models():
-            fields = [field.attname for field in model._meta.concrete_fields]
-            rows = list(model._base_manager.order_by("pk").values_list(*fields))
-            _reference_rows.append((model, fields, rows))
-        return
-    with transaction.atomic():  # foreign keys are checked at the end, whatever the order
-        for model, fields, rows in _reference_rows:
-            model._base_manager.bulk_create(
-                [model(**dict(zip(fields, row, strict=True))) for row in rows]
-            )
-        with connection.cursor() as cursor:
-            for statement in connection.ops.sequence_reset_sql(no_style(), _reference_models()):
-                cursor.execute(statement)
-
-
 @pytest.fixture
-def portal(live_server):
+def portal(live_server, reference_data):
     """The reference data (growth fields, networks, figures) and a few organisations."""
-    load_reference_data()
     from networks.models import Network
 
     optonet = Network.objects.get(slug="optonet")

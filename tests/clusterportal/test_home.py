@@ -1,6 +1,5 @@
 import pytest
 from django.core.cache import cache
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 
@@ -13,18 +12,6 @@ pytestmark = pytest.mark.django_db
 # organisers and growth fields are read only when there are some); plus the savepoint and its
 # release of the request's transaction (ATOMIC_REQUESTS).
 QUERIES = 4 + 2
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def reference_data():
-    call_command("load_reference_data", verbosity=0)
 
 
 def test_home_renders_in_german(client, reference_data):

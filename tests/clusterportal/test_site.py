@@ -16,13 +16,6 @@ pytestmark = pytest.mark.django_db
 SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
 
-@pytest.fixture
-def reference_data():
-    from django.core.management import call_command
-
-    call_command("load_reference_data", verbosity=0)
-
-
 def test_sitemap_index_lists_every_section(client, reference_data):
     """sitemap.xml is an index of the sections: pages, growth fields, networks, members."""
     response = client.get("/sitemap.xml")

@@ -35,14 +35,13 @@ def test_different_filters_have_their_own_counts():
     assert CachedCountPaginator(Organisation.objects.all(), 10).count == 2
 
 
-def test_the_leg_import_makes_counts_stale(tmp_path, django_capture_on_commit_callbacks):
+def test_the_leg_import_makes_counts_stale(
+    reference_data, tmp_path, django_capture_on_commit_callbacks
+):
     """The import writes in bulk without signals; it invalidates the cache itself, when its
     transaction commits (before, the old count is still right for everyone else)."""
-    from django.core.management import call_command
-
     from imports.services import leg_import_run
 
-    call_command("load_reference_data", verbosity=0)
     queryset = Organisation.objects.order_by("pk")
     assert CachedCountPaginator(queryset, 10).count == 0
     sample = tmp_path / "leg.csv"

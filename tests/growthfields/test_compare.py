@@ -6,7 +6,6 @@ from decimal import Decimal
 import pytest
 from django.conf import settings
 from django.core.cache import cache
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -29,18 +28,6 @@ pytestmark = pytest.mark.django_db
 # release of the request's transaction (ATOMIC_REQUESTS).
 COMPARE_QUERIES = 5 + 1 + 2  # + the printed edition's footnote numbers
 SEPT_2012 = datetime.date(2012, 9, 1)
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def reference_data():
-    call_command("load_reference_data", verbosity=0)
 
 
 def compare(client, **params):

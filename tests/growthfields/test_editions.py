@@ -9,8 +9,6 @@ from html import unescape
 
 import openpyxl
 import pytest
-from django.core.cache import cache
-from django.core.management import call_command
 from django.urls import reverse
 
 from growthfields.choices import Metric
@@ -151,18 +149,6 @@ FOOTNOTES = {
     5: "Trendatlas Thüringen 2020, Endbericht März 2011, Zahlenwerte aus 2008",
     6: "Webseiten der Netzwerke, Stand: September 2012",
 }
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def reference_data():
-    call_command("load_reference_data", verbosity=0)
 
 
 def text_of(html):

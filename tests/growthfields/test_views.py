@@ -3,7 +3,6 @@ from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 
@@ -22,18 +21,6 @@ pytestmark = pytest.mark.django_db
 
 # Growth fields, key figures with sources; plus the savepoint and release of ATOMIC_REQUESTS.
 LIST_QUERIES = 2 + 1 + 2  # + the printed edition's footnote numbers
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def reference_data():
-    call_command("load_reference_data", verbosity=0)
 
 
 def detail_url(slug, language="de"):

@@ -26,6 +26,7 @@ from imports.models import ImportRun
 from members.models import Organisation
 from networks.models import Membership
 from tests.factories import OrganisationFactory
+from tests.leg_files import csv_text
 
 pytestmark = pytest.mark.django_db
 
@@ -81,27 +82,17 @@ def leg_row(leg_id, **values):
         "Stand": "27.02.2012",
     }
     row.update(values)
-    return [row[header] for header in HEADERS]
+    return row
 
 
 def leg_csv(*rows) -> bytes:
     """A UTF-8 LEG export with BOM, as the LEG database writes it."""
-    stream = io.StringIO()
-    writer = csv.writer(stream, delimiter=";", lineterminator="\r\n")
-    writer.writerow(HEADERS)
-    writer.writerows(rows)
-    return ("\ufeff" + stream.getvalue()).encode("utf-8")
+    return csv_text(rows).encode("utf-8-sig")
 
 
 SMALL = leg_csv(
     leg_row("TH-000001"), leg_row("TH-000002"), leg_row("TH-000003", Beschäftigte="ca. 120")
 )
-
-
-@pytest.fixture
-def reference_data():
-    """Growth fields, networks and their aliases, so that real LEG rows match."""
-    call_command("load_reference_data", stdout=io.StringIO())
 
 
 @pytest.fixture

@@ -17,10 +17,8 @@ from unittest import mock
 
 import openpyxl
 import pytest
-from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.color import no_style
 from django.db import DatabaseError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
@@ -33,6 +31,7 @@ from imports.models import ImportRun
 from members.models import Organisation
 from networks.models import Membership, Network
 from tests.factories import MembershipFactory, NetworkFactory, OrganisationFactory
+from tests.leg_files import HEADERS, write_csv
 
 pytestmark = pytest.mark.django_db
 
@@ -41,11 +40,6 @@ SAMPLE = SHARED / "sample.csv"
 GENERATOR = SHARED / "make_leg_export.py"
 LEG_SOURCE = "Unternehmens- und Technologiedatenbank der LEG Thüringen"
 
-HEADERS = [
-    "LEG-ID", "Name", "Rechtsform", "Art", "Straße", "PLZ", "Ort", "Landkreis", "Telefon",
-    "E-Mail", "Website", "Gründungsjahr", "Beschäftigte", "Umsatz Mio EUR", "Exportquote %",
-    "WZ 2008", "Wachstumsfelder", "Netzwerke", "Schlagworte", "Stand",
-]  # fmt: skip
 KEY_FIGURE_HEADERS = ["Wachstumsfeld", "Kennzahl", "Wert", "ca.", "Abgrenzung", "Stand", "Quelle"]
 
 # Every Organisation field an import may write (all but the key and the timestamps).
@@ -95,21 +89,6 @@ BASE_ROWS = [
     company("TH-000004", 'Müller & Söhne "Präzision" GmbH', Straße="Weg 1\\2", PLZ="98693", Ort="Ilmenau", Landkreis="Ilm-Kreis", **{"WZ 2008": "28.41", "Wachstumsfelder": "Maschinenbau", "Netzwerke": "FerMeTh"}),
     company("TH-000005", "Thüringer Logistik KG", Rechtsform="KG", PLZ="99310", Ort="Arnstadt", Landkreis="", **{"WZ 2008": "", "Wachstumsfelder": "logistik", "Netzwerke": "Logistik-Netzwerk Thüringen e.V."}),
 ]  # fmt: skip
-
-
-def csv_text(rows, headers=HEADERS):
-    """Rows (dicts keyed by header) as LEG CSV text: ';', '"' quotes, CRLF."""
-    stream = StringIO()
-    writer = csv.writer(stream, delimiter=";", lineterminator="\r\n")
-    writer.writerow(headers)
-    for row in rows:
-        writer.writerow([row.get(header, "") for header in headers])
-    return stream.getvalue()
-
-
-def write_csv(path, rows, headers=HEADERS, encoding="utf-8-sig"):
-    path.write_text(csv_text(rows, headers), encoding=encoding, newline="")
-    return path
 
 
 def read_csv(path, encoding="utf-8-sig"):
@@ -183,40 +162,6 @@ def generate(path, rows, seed=2012, encoding="utf-8-sig", first_id=1):
 
 
 # Database state -------------------------------------------------------------------------------
-
-
-_reference_rows = []
-
-
-def reference_models():
-    return [
-        model
-        for label in ("growthfields", "networks")
-        for model in apps.get_app_config(label).get_models(include_auto_created=True)
-    ]
-
-
-@pytest.fixture
-def reference():
-    """The growth fields, networks and aliases the LEG files name.
-
-    The first test loads them with ``load_reference_data``; later tests get the very rows it
-    wrote (history and link tables included) inserted in bulk, which is much faster.
-    """
-    if not _reference_rows:
-        call_command("load_reference_data", stdout=StringIO())
-        for model in reference_models():
-            fields = [f.attname for f in model._meta.concrete_fields]
-            rows = list(model._base_manager.order_by("pk").values_list(*fields))
-            _reference_rows.append((model, fields, rows))
-        return
-    for model, fields, rows in _reference_rows:
-        model._base_manager.bulk_create(
-            [model(**dict(zip(fields, row, strict=True))) for row in rows]
-        )
-    with connection.cursor() as cursor:
-        for statement in connection.ops.sequence_reset_sql(no_style(), reference_models()):
-            cursor.execute(statement)
 
 
 @pytest.fixture
@@ -296,7 +241,7 @@ def warnings_of(run):
 # The sample file ------------------------------------------------------------------------------
 
 
-def test_the_sample_imports_300_organisations(reference):
+def test_the_sample_imports_300_organisations(reference_data):
     """sample.csv creates 300 organisations with German numbers, postcodes and names resolved."""
     run = services.leg_import_run(path=SAMPLE)
     assert run.status == RunStatus.IMPORTED, errors(run)
@@ -320,7 +265,7 @@ def test_the_sample_imports_300_organisations(reference):
     assert GrowthFieldLink.objects.count() >= 300
 
 
-def test_reimporting_the_same_file_changes_nothing(reference):
+def test_reimporting_the_same_file_changes_nothing(reference_data):
     """The second import of sample.csv reports 300 unchanged and writes nothing: the same
     rows (updated_at included), no history rows, no memberships or links."""
     services.leg_import_run(path=SAMPLE)
@@ -331,7 +276,7 @@ def test_reimporting_the_same_file_changes_nothing(reference):
     assert state() == before
 
 
-def test_the_command_prints_the_summary(reference):
+def test_the_command_prints_the_summary(reference_data):
     """import_leg prints created, updated, unchanged, not in file, warnings, errors and the
     duration, and exits 0; the second time everything is unchanged."""
     out, err, status = command(SAMPLE)
@@ -358,7 +303,7 @@ def test_the_command_prints_the_summary(reference):
     assert Organisation.history.count() == history
 
 
-def test_dry_run_writes_nothing_and_exits_0(reference):
+def test_dry_run_writes_nothing_and_exits_0(reference_data):
     """--dry-run checks and counts everything, writes nothing and exits 0."""
     before = state()
     out, err, status = command(SAMPLE, "--dry-run")
@@ -369,7 +314,7 @@ def test_dry_run_writes_nothing_and_exits_0(reference):
     assert ImportRun.objects.get().status == RunStatus.DRY_RUN
 
 
-def test_dry_run_on_existing_data_counts_the_changes_without_writing(reference, tmp_path):
+def test_dry_run_on_existing_data_counts_the_changes_without_writing(reference_data, tmp_path):
     """A dry run against imported data reports the update it would make and makes none."""
     services.leg_import_run(path=write_csv(tmp_path / "a.csv", BASE_ROWS))
     changed = [*BASE_ROWS[:4], {**BASE_ROWS[4], "Telefon": "0361 999"}]
@@ -380,7 +325,7 @@ def test_dry_run_on_existing_data_counts_the_changes_without_writing(reference, 
     assert state() == before
 
 
-def test_the_values_of_a_row(reference, tmp_path):
+def test_the_values_of_a_row(reference_data, tmp_path):
     """One row's quirks end up as clean values: leading zero, German numbers, ca., k. A.,
     WZ spellings, a website with scheme, the date, growth fields and networks by alias."""
     run = services.leg_import_run(path=write_csv(tmp_path / "a.csv", BASE_ROWS))
@@ -416,7 +361,7 @@ def test_the_values_of_a_row(reference, tmp_path):
 
 
 @pytest.mark.parametrize("language", ["en", "de"])
-def test_the_import_does_not_depend_on_the_active_language(reference, tmp_path, language):
+def test_the_import_does_not_depend_on_the_active_language(reference_data, tmp_path, language):
     """Under English, "1.250" employees are still 1250 and "1.234,5" still 1234.5."""
     with translation.override(language):
         run = services.leg_import_run(path=write_csv(tmp_path / "a.csv", BASE_ROWS))
@@ -427,7 +372,7 @@ def test_the_import_does_not_depend_on_the_active_language(reference, tmp_path, 
     assert organisation.export_quota == Decimal("45.6")
 
 
-def test_headers_match_ignoring_case_spacing_and_order(reference, tmp_path):
+def test_headers_match_ignoring_case_spacing_and_order(reference_data, tmp_path):
     """ " leg-id ", "NAME", "plz" in any order are the LEG columns."""
     order = [HEADERS[i] for i in (5, 0, 3, 1, 6, 12)]
     spelled = [" plz ", "LEG-ID", "art", "  NAME", "Ort ", "beschäftigte"]
@@ -443,7 +388,7 @@ def test_headers_match_ignoring_case_spacing_and_order(reference, tmp_path):
 # Encodings and XLSX ---------------------------------------------------------------------------
 
 
-def test_every_csv_encoding_imports_identical_records(reference, tmp_path):
+def test_every_csv_encoding_imports_identical_records(reference_data, tmp_path):
     """The same export written in UTF-8 with BOM, UTF-8 and Windows-1252 imports to identical
     records: every Organisation field, growth field and network."""
     results = {}
@@ -458,7 +403,7 @@ def test_every_csv_encoding_imports_identical_records(reference, tmp_path):
     assert any(re.search("[äöüß]", name) for name in names)
 
 
-def test_an_xlsx_with_the_same_data_imports_identical_records(reference, tmp_path):
+def test_an_xlsx_with_the_same_data_imports_identical_records(reference_data, tmp_path):
     """The generated CSV as an XLSX with typed cells (postcodes, years and employees as
     numbers without leading zero, revenue as real numbers, Stand as dates) imports to the
     same records as the CSV."""
@@ -476,7 +421,7 @@ def test_an_xlsx_with_the_same_data_imports_identical_records(reference, tmp_pat
     assert from_xlsx == from_csv
 
 
-def test_the_generators_xlsx_imports_with_numbers_and_dates_taken_as_they_are(reference, tmp_path):
+def test_the_generators_xlsx_imports_with_numbers_and_dates_taken_as_they_are(reference_data, tmp_path):
     """make_leg_export.py's own XLSX (real numbers for some revenues, date cells for Stand)
     imports every row; each revenue and date equals its cell."""
     path = generate(tmp_path / "export.xlsx", rows=150, seed=79)
@@ -498,7 +443,7 @@ def test_the_generators_xlsx_imports_with_numbers_and_dates_taken_as_they_are(re
     assert floats > 10
 
 
-def test_the_generators_xlsx_imports_like_the_same_rows_as_csv(reference, tmp_path):
+def test_the_generators_xlsx_imports_like_the_same_rows_as_csv(reference_data, tmp_path):
     """make_leg_export.py --seed S writes other rows to XLSX than to CSV (the XLSX branch draws
     one more random number per row), so the XLSX of a seed is compared with its own rows
     written as CSV text (revenue with decimal comma, Stand as dd.mm.yyyy): same records."""
@@ -523,7 +468,7 @@ def test_the_generators_xlsx_imports_like_the_same_rows_as_csv(reference, tmp_pa
     assert from_xlsx == from_csv
 
 
-def test_a_percent_formatted_export_quota_cell_is_read_as_shown(reference, tmp_path):
+def test_a_percent_formatted_export_quota_cell_is_read_as_shown(reference_data, tmp_path):
     """Excel stores "45,6 %" typed into a cell as 0.456 with a percent format; the import takes
     the value Excel shows, 45.6."""
     rows = [[row[h] for h in HEADERS] for row in BASE_ROWS[:1]]
@@ -540,7 +485,7 @@ def test_a_percent_formatted_export_quota_cell_is_read_as_shown(reference, tmp_p
 # Later exports --------------------------------------------------------------------------------
 
 
-def test_a_later_export_updates_only_the_changed_fields(reference, tmp_path, user):
+def test_a_later_export_updates_only_the_changed_fields(reference_data, tmp_path, user):
     """A later export where three rows have a new phone number updates exactly those three
     organisations and that field; the others keep their updated_at; history rows are written
     only for the three, with the import's user and the change."""
@@ -598,7 +543,7 @@ def test_a_later_export_updates_only_the_changed_fields(reference, tmp_path, use
     assert samples["TH-000005"]["fields"] == [["phone", before["TH-000005"].phone, "03641 555001"]]
 
 
-def test_quotes_backslashes_and_umlauts_survive_an_update(reference, tmp_path):
+def test_quotes_backslashes_and_umlauts_survive_an_update(reference_data, tmp_path):
     """Values with quotes, backslashes, ampersands and umlauts are written exactly, by insert
     and by update, and read back as unchanged."""
     services.leg_import_run(path=write_csv(tmp_path / "a.csv", BASE_ROWS))
@@ -613,7 +558,7 @@ def test_quotes_backslashes_and_umlauts_survive_an_update(reference, tmp_path):
     assert services.leg_import_run(path=path).unchanged == 5
 
 
-def test_organisations_missing_from_a_file_are_counted_not_deleted(reference, tmp_path):
+def test_organisations_missing_from_a_file_are_counted_not_deleted(reference_data, tmp_path):
     """A file without two known organisations reports them as not in the file and keeps them."""
     services.leg_import_run(path=write_csv(tmp_path / "a.csv", BASE_ROWS))
     run = services.leg_import_run(path=write_csv(tmp_path / "b.csv", BASE_ROWS[:3]))
@@ -621,7 +566,7 @@ def test_organisations_missing_from_a_file_are_counted_not_deleted(reference, tm
     assert Organisation.objects.count() == 5
 
 
-def test_an_existing_hand_made_organisation_is_not_touched(reference, tmp_path):
+def test_an_existing_hand_made_organisation_is_not_touched(reference_data, tmp_path):
     """Entries made by hand (no LEG-ID) are neither matched nor counted as not in the file."""
     manual = OrganisationFactory(leg_id=None, name="Handeintrag GmbH")
     run = services.leg_import_run(path=write_csv(tmp_path / "a.csv", BASE_ROWS))
@@ -654,7 +599,7 @@ def test_an_existing_hand_made_organisation_is_not_touched(reference, tmp_path):
     ],
 )
 def test_names_match_after_normalising_and_through_aliases(
-    reference, tmp_path, column, spelling, slug
+    reference_data, tmp_path, column, spelling, slug
 ):
     """Case, spacing, hyphens, legal-form suffixes and back-office aliases do not matter."""
     row = company(
@@ -671,7 +616,7 @@ def test_names_match_after_normalising_and_through_aliases(
         assert [g.slug for g in organisation.growth_fields.all()] == [slug]
 
 
-def test_variants_of_one_network_in_one_cell_give_one_membership(reference, tmp_path):
+def test_variants_of_one_network_in_one_cell_give_one_membership(reference_data, tmp_path):
     """ "OptoNet; OPTONET; Optonet e.V." is one membership, with one history entry."""
     row = company("TH-000001", "Jenaer Optikwerke GmbH", Netzwerke="OptoNet; OPTONET; Optonet e.V.")
     services.leg_import_run(path=write_csv(tmp_path / "a.csv", [row]))
@@ -679,7 +624,7 @@ def test_variants_of_one_network_in_one_cell_give_one_membership(reference, tmp_
     assert Membership.history.count() == 1
 
 
-def test_an_alias_added_in_the_back_office_is_used(reference, tmp_path):
+def test_an_alias_added_in_the_back_office_is_used(reference_data, tmp_path):
     """A spelling unknown until staff add it as an alias matches after that."""
     row = company("TH-000001", "Jenaer Optikwerke GmbH", Netzwerke="Optiknetz Jena")
     path = write_csv(tmp_path / "a.csv", [row])
@@ -689,7 +634,7 @@ def test_an_alias_added_in_the_back_office_is_used(reference, tmp_path):
     assert Membership.objects.get().network.slug == "optonet"
 
 
-def test_networks_are_added_never_removed(reference, tmp_path):
+def test_networks_are_added_never_removed(reference_data, tmp_path):
     """A file without a network keeps the membership; a file with another network adds it."""
     row = company("TH-000001", "Jenaer Optikwerke GmbH", Netzwerke="OptoNet")
     services.leg_import_run(path=write_csv(tmp_path / "a.csv", [row]))
@@ -706,7 +651,7 @@ def test_networks_are_added_never_removed(reference, tmp_path):
     assert Organisation.history.filter(leg_id="TH-000001").count() == 1  # no field changed
 
 
-def test_a_membership_made_by_hand_is_kept(reference, tmp_path):
+def test_a_membership_made_by_hand_is_kept(reference_data, tmp_path):
     """A membership entered in the back office survives imports that do not name it."""
     organisation = OrganisationFactory(leg_id="TH-000001", name="Jenaer Optikwerke GmbH")
     MembershipFactory(organisation=organisation, network=NetworkFactory(slug="eigenes-netz"))
@@ -743,7 +688,7 @@ ROW_ERRORS = {
 
 
 @pytest.fixture
-def existing(reference, tmp_path):
+def existing(reference_data, tmp_path):
     """Five imported organisations, and one of them edited since, as the state to keep."""
     services.leg_import_run(path=write_csv(tmp_path / "bestand.csv", BASE_ROWS))
     Organisation.objects.filter(leg_id="TH-000005").update(phone="0361 777")
@@ -787,7 +732,7 @@ def test_a_duplicate_leg_id_names_both_rows(existing, tmp_path):
     assert state() == existing
 
 
-def test_chunks_of_rows_are_checked_as_one_file(reference, tmp_path, monkeypatch):
+def test_chunks_of_rows_are_checked_as_one_file(reference_data, tmp_path, monkeypatch):
     """Rows are cleaned in chunks: a LEG-ID doubled across chunks, a bad value repeated in
     another chunk and the order of one row's issues (by column check) come out the same as
     when all rows share one chunk."""
@@ -816,7 +761,7 @@ def test_chunks_of_rows_are_checked_as_one_file(reference, tmp_path, monkeypatch
     assert {severity for _, _, severity, _ in reports[0]} == {Severity.ERROR}
 
 
-def test_refused_addresses_leave_no_rows_in_reference_cycles(reference, tmp_path):
+def test_refused_addresses_leave_no_rows_in_reference_cycles(reference_data, tmp_path):
     """An import pauses the cycle collector, so a reference cycle would keep a whole chunk of
     rows alive until the next collection: refused e-mail and web addresses (Django's
     validators raise inside ``except … as e``) leave no frame and no record in one."""
@@ -899,7 +844,7 @@ def test_a_row_error_in_an_xlsx_gives_the_excel_row_number(existing, tmp_path):
 # Warnings do not stop the import ----------------------------------------------------------------
 
 
-def test_a_malformed_email_is_dropped_with_a_warning(reference, tmp_path):
+def test_a_malformed_email_is_dropped_with_a_warning(reference_data, tmp_path):
     """A malformed e-mail keeps the row, drops the value and reports a warning."""
     rows = [dict(row) for row in BASE_ROWS]
     rows[1]["E-Mail"] = "info(at)sensortechnik.de"
@@ -914,7 +859,7 @@ def test_a_malformed_email_is_dropped_with_a_warning(reference, tmp_path):
     assert run.warning_count == 1
 
 
-def test_an_unknown_column_is_reported_once_and_ignored(reference, tmp_path):
+def test_an_unknown_column_is_reported_once_and_ignored(reference_data, tmp_path):
     """An extra column is reported once (row 1), whatever the number of rows, and ignored."""
     rows = [{**row, "Bemerkung": "bitte prüfen"} for row in BASE_ROWS]
     out, err, status = command(write_csv(tmp_path / "a.csv", rows, headers=[*HEADERS, "Bemerkung"]))
@@ -930,11 +875,10 @@ def test_an_unknown_column_is_reported_once_and_ignored(reference, tmp_path):
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("failing", ["insert_rows", "update_rows"])
-def test_a_database_failure_in_the_middle_writes_nothing(tmp_path, failing):
+def test_a_database_failure_in_the_middle_writes_nothing(reference_data, tmp_path, failing):
     """When a statement fails half-way (the second insert, or the update after the first
     insert), the transaction rolls back: the database is exactly as before and the run is
     recorded as FAILED with a message; the command exits 1."""
-    call_command("load_reference_data", stdout=StringIO())
     services.leg_import_run(path=write_csv(tmp_path / "bestand.csv", BASE_ROWS))
     before = state()
     real = getattr(companies, failing)
@@ -967,11 +911,10 @@ def test_a_database_failure_in_the_middle_writes_nothing(tmp_path, failing):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_database_gone_for_good_leaves_the_run_marked_failed(tmp_path):
+def test_a_database_gone_for_good_leaves_the_run_marked_failed(reference_data, tmp_path):
     """When the database dies during the write and is still gone for the run's final save,
     the run stays recorded as failed (it was saved so before the write began), nothing is
     written, and the command ends with its message and exit status 1, not a traceback."""
-    call_command("load_reference_data", stdout=StringIO())
     services.leg_import_run(path=write_csv(tmp_path / "bestand.csv", BASE_ROWS))
     before = state()
     real_save = ImportRun.save
@@ -1000,10 +943,9 @@ def test_a_database_gone_for_good_leaves_the_run_marked_failed(tmp_path):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_runs_outcome_commits_with_the_data(tmp_path):
+def test_the_runs_outcome_commits_with_the_data(reference_data, tmp_path):
     """The run is marked imported in the import's own transaction: when that cannot be
     written, the data is rolled back too, so rows never stand under a run marked failed."""
-    call_command("load_reference_data", stdout=StringIO())
     services.leg_import_run(path=write_csv(tmp_path / "bestand.csv", BASE_ROWS))
     before = state()
     real_save = ImportRun.save
@@ -1032,7 +974,7 @@ def key_figure_csv(path, rows):
     return path
 
 
-def test_a_doubled_column_in_the_key_figure_sheet_is_refused(reference, tmp_path):
+def test_a_doubled_column_in_the_key_figure_sheet_is_refused(reference_data, tmp_path):
     """Two "Wert" columns in the Kennzahlen sheet are an error of row 1, as in the company
     sheet; the second column never silently wins."""
     path = tmp_path / "doppelt.csv"
@@ -1065,7 +1007,7 @@ def figure(slug, metric, year):
     )
 
 
-def test_a_key_figure_csv_adds_a_new_year_to_the_series(reference, tmp_path):
+def test_a_key_figure_csv_adds_a_new_year_to_the_series(reference_data, tmp_path):
     """A Kennzahlen CSV for 2013 adds points beside 2012: "7,9" Umsatz Mrd EUR is 7.9e9 EUR,
     "k. A." stores None, "ca." and "x" mark estimates; the 2012 figures stay as they were."""
     old = figure("automobil", Metric.REVENUE, 2012)
@@ -1096,14 +1038,14 @@ def test_a_key_figure_csv_adds_a_new_year_to_the_series(reference, tmp_path):
     ]  # fmt: skip
 
 
-def test_the_command_reports_key_figures(reference, tmp_path):
+def test_the_command_reports_key_figures(reference_data, tmp_path):
     """import_leg on a Kennzahlen CSV prints the figures' counts."""
     out, err, status = command(key_figure_csv(tmp_path / "kennzahlen.csv", FIGURES_2013))
     assert status == 0, err
     assert re.search(r"Kennzahlen:\s+4 neu, 0 geändert, 0 unverändert", out), out
 
 
-def test_reimporting_key_figures_is_unchanged(reference, tmp_path):
+def test_reimporting_key_figures_is_unchanged(reference_data, tmp_path):
     """The same Kennzahlen file again changes nothing."""
     path = key_figure_csv(tmp_path / "kennzahlen.csv", FIGURES_2013)
     services.leg_import_run(path=path)
@@ -1119,7 +1061,7 @@ def test_reimporting_key_figures_is_unchanged(reference, tmp_path):
     assert KeyFigure.history.count() == history
 
 
-def test_a_corrected_figure_of_the_same_year_is_updated(reference, tmp_path):
+def test_a_corrected_figure_of_the_same_year_is_updated(reference_data, tmp_path):
     """The same point with a new value is an update, not a second point."""
     services.leg_import_run(path=key_figure_csv(tmp_path / "a.csv", FIGURES_2013))
     corrected = [["Automobil", "Umsatz Mrd EUR", "8,1", "x", "", "2013", LEG_SOURCE]]
@@ -1128,7 +1070,7 @@ def test_a_corrected_figure_of_the_same_year_is_updated(reference, tmp_path):
     assert figure("automobil", Metric.REVENUE, 2013).value == Decimal("8100000000")
 
 
-def test_a_key_figure_error_refuses_the_file(reference, tmp_path):
+def test_a_key_figure_error_refuses_the_file(reference_data, tmp_path):
     """An unknown growth field or metric in the Kennzahlen sheet writes nothing."""
     before = state()
     rows = [*FIGURES_2013, ["Raumfahrt", "Umsatz Mrd EUR", "1", "", "", "2013", LEG_SOURCE]]
@@ -1142,7 +1084,7 @@ def test_a_key_figure_error_refuses_the_file(reference, tmp_path):
     assert state() == before
 
 
-def test_an_xlsx_with_companies_and_key_figures_imports_both(reference, tmp_path):
+def test_an_xlsx_with_companies_and_key_figures_imports_both(reference_data, tmp_path):
     """An XLSX with the sheets Unternehmen and Kennzahlen (numbers and dates as cells) imports
     organisations and figures in one run; the second run changes nothing."""
     rows = [[row[h] for h in HEADERS] for row in BASE_ROWS]
@@ -1172,7 +1114,7 @@ def test_an_xlsx_with_companies_and_key_figures_imports_both(reference, tmp_path
     assert state() == before
 
 
-def test_reimporting_a_key_figure_with_three_decimals_is_unchanged(reference, tmp_path):
+def test_reimporting_a_key_figure_with_three_decimals_is_unchanged(reference_data, tmp_path):
     """ "Anteil BWS %" "12,345" is stored as 12.35 (two places); importing it again is
     unchanged."""
     path = key_figure_csv(
@@ -1183,7 +1125,7 @@ def test_reimporting_a_key_figure_with_three_decimals_is_unchanged(reference, tm
     assert (run.key_figures_updated, run.key_figures_unchanged) == (0, 1)
 
 
-def test_a_key_figure_too_large_for_the_database_is_a_row_error(reference, tmp_path):
+def test_a_key_figure_too_large_for_the_database_is_a_row_error(reference_data, tmp_path):
     """ "1.000.000" Umsatz Mrd EUR (10^15 EUR) does not fit the value column: a row error
     naming the cell, nothing written, and the figures stay readable."""
     rows = [["Automobil", "Umsatz Mrd EUR", "1.000.000", "", "", "2014", LEG_SOURCE]]
@@ -1232,7 +1174,7 @@ def test_the_estimate_column_reads_the_one_yes_no_vocabulary(reference, tmp_path
 
 
 def test_a_known_point_stays_unchanged_when_a_newer_edition_of_its_source_exists(
-    reference, tmp_path
+    reference_data, tmp_path
 ):
     """With the LEG database's 2012 and 2013 editions as two sources of the same title, a file
     holding the 2012 figure (as in the brochure) changes nothing."""
@@ -1268,7 +1210,7 @@ def queries_of_import_and_reimport(path):
     return len(first), len(second)
 
 
-def test_query_counts_do_not_grow_with_the_number_of_rows(reference, tmp_path):
+def test_query_counts_do_not_grow_with_the_number_of_rows(reference_data, tmp_path):
     """Importing 2,000 rows costs as many queries as 200 (set-based writes, no per-row
     queries), and so does re-importing them unchanged."""
     small = queries_of_import_and_reimport(generate(tmp_path / "200.csv", rows=200, seed=81))
@@ -1277,7 +1219,7 @@ def test_query_counts_do_not_grow_with_the_number_of_rows(reference, tmp_path):
     assert small[0] < 60
 
 
-def test_query_counts_of_an_update_do_not_grow_with_the_number_of_rows(reference, tmp_path):
+def test_query_counts_of_an_update_do_not_grow_with_the_number_of_rows(reference_data, tmp_path):
     """Updating 20 or 200 changed rows costs the same number of queries."""
     counts_by_size = []
     for size in (20, 200):
@@ -1301,7 +1243,7 @@ def test_query_counts_of_an_update_do_not_grow_with_the_number_of_rows(reference
 # The record of every run ----------------------------------------------------------------------
 
 
-def test_every_run_is_recorded(reference, tmp_path, user):
+def test_every_run_is_recorded(reference_data, tmp_path, user):
     """Imported, dry and refused runs are all ImportRuns with the file name, the sha256 of the
     file, the counts, the duration and a report of row, column, value and message."""
     run = services.leg_import_run(path=SAMPLE, user=user)
@@ -1349,7 +1291,7 @@ def test_every_run_is_recorded(reference, tmp_path, user):
     assert refused.duration is not None
 
 
-def test_the_import_reads_the_file_by_content_not_by_its_name(reference, tmp_path):
+def test_the_import_reads_the_file_by_content_not_by_its_name(reference_data, tmp_path):
     """The sample saved as .xlsx (a CSV) imports like the .csv, with a warning note."""
     path = tmp_path / "sample.xlsx"
     path.write_bytes(SAMPLE.read_bytes())
@@ -1358,7 +1300,7 @@ def test_the_import_reads_the_file_by_content_not_by_its_name(reference, tmp_pat
     assert any("Textdatei (CSV)" in w["message"] for w in warnings_of(run))
 
 
-def test_an_upload_name_is_recorded(reference, tmp_path):
+def test_an_upload_name_is_recorded(reference_data, tmp_path):
     """A run from an upload records the name the user gave the file, not the stored path's."""
     path = write_csv(tmp_path / "upload-1234.tmp", BASE_ROWS)
     run = services.leg_import_run(path=path, file_name="LEG-Export September.csv")

@@ -386,24 +386,29 @@ def test_the_command_has_its_own_size_limit(tmp_path):
     assert "erlaubt sind höchstens" in err.getvalue()
 
 
+@pytest.fixture(scope="module")
+def zip_bomb():
+    """An XLSX whose sheet is 200 MB of XML but a few hundred KB compressed (built once: the
+    deflating takes seconds)."""
+    return replace_member(xlsx_bytes(), "xl/worksheets/sheet1.xml", huge_cell_sheet(200 << 20))
+
+
 @override_settings(LEG_IMPORT_MAX_UNCOMPRESSED_BYTES=8 * 1024 * 1024)
-def test_a_zip_bomb_is_refused_before_parsing_with_bounded_memory(tmp_path):
+def test_a_zip_bomb_is_refused_before_parsing_with_bounded_memory(tmp_path, zip_bomb):
     """An XLSX whose sheet is 200 MB of XML but a few hundred KB compressed is refused from
     the archive's directory, before any XML is parsed; memory stays far below the sheet size."""
-    data = replace_member(xlsx_bytes(), "xl/worksheets/sheet1.xml", huge_cell_sheet(200 << 20))
-    assert len(data) < 2 * 1024 * 1024
-    path = write(tmp_path, "bombe.xlsx", data)
-    del data
+    assert len(zip_bomb) < 2 * 1024 * 1024
+    path = write(tmp_path, "bombe.xlsx", zip_bomb)
     with peak_memory() as memory:
         text = refusal(path)
     assert "entpackt sich auf" in text
     assert memory["peak"] < MEMORY_LIMIT
 
 
-def test_a_zip_bomb_that_understates_its_size_is_still_bounded(tmp_path):
+def test_a_zip_bomb_that_understates_its_size_is_still_bounded(tmp_path, zip_bomb):
     """A bomb whose zip directory claims a small size is cut off at that size: refused (the
     checksum fails) with bounded memory, never inflated in full."""
-    data = replace_member(xlsx_bytes(), "xl/worksheets/sheet1.xml", huge_cell_sheet(200 << 20))
+    data = zip_bomb
     archive = zipfile.ZipFile(io.BytesIO(data))
     info = archive.getinfo("xl/worksheets/sheet1.xml")
     assert info.file_size > 200 << 20

@@ -16,6 +16,7 @@ from tests.factories import (
     NetworkFactory,
     OrganisationFactory,
 )
+from tests.reference_data import ReferenceData
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +29,7 @@ on_postgresql = pytest.mark.skipif(
 class OrganisationFilterSetTest(TestCase):
     @classmethod
     def setUpTestData(cls):
+        ReferenceData.delete()  # this data set alone
         optics = GrowthFieldFactory(slug="optik", name="Optische Technologien")
         mobility = GrowthFieldFactory(slug="mobilitaet", name="Nachhaltige Mobilität")
         cls.optonet = NetworkFactory(slug="optonet", name="OptoNet e.V.")

@@ -53,7 +53,7 @@ def test_unpublished_organisations_only_count_as_nothing_imported(client):
     assert "Noch keine Organisationen importiert" in html
 
 
-def test_make_demo_imports_the_committed_sample_file():
+def test_make_demo_imports_the_committed_sample_file(reference_data):
     """`make demo` runs import_leg on fixtures/demo/leg-demo.csv, and that file imports
     cleanly: a few hundred organisations, no refused row."""
     makefile = (REPO_ROOT / "Makefile").read_text()
@@ -61,7 +61,6 @@ def test_make_demo_imports_the_committed_sample_file():
     assert recipe and "import_leg fixtures/demo/leg-demo.csv" in recipe.group(1)
     assert "make demo" in (REPO_ROOT / "README.md").read_text()
 
-    call_command("load_reference_data", stdout=StringIO())
     out = StringIO()
     call_command("import_leg", str(DEMO_FILE), stdout=out, stderr=StringIO())
     assert "Fehler:             0" in out.getvalue()

@@ -2,7 +2,6 @@ import datetime
 
 import pytest
 from django.core.cache import cache
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -23,11 +22,6 @@ pytestmark = pytest.mark.django_db
 
 SCRIPT = "<script>alert(1)</script>"
 ESCAPED = "&lt;script&gt;alert(1)&lt;/script&gt;"
-
-
-@pytest.fixture
-def reference_data():
-    call_command("load_reference_data", verbosity=0)
 
 
 def url(name, language="de", **kwargs):

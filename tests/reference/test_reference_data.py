@@ -91,11 +91,6 @@ def load():
     return out.getvalue()
 
 
-@pytest.fixture
-def reference_data():
-    return load()
-
-
 def figure(field, metric, source=LEG):
     return KeyFigure.objects.get(growth_field__slug=field, metric=metric, source__slug=source)
 

@@ -7,7 +7,6 @@ import io
 
 import openpyxl
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from imports.models import ImportRun
@@ -112,10 +111,9 @@ def test_leg_reader_removes_our_escaping_in_xlsx(tmp_path):
     assert list(sheet.rows) == [(2, ["TH-000001", "'=Optik", -5])]
 
 
-def test_directory_export_through_the_leg_import_keeps_the_name(client, tmp_path):
+def test_directory_export_through_the_leg_import_keeps_the_name(client, reference_data, tmp_path):
     """The directory's CSV, fed to the LEG import, leaves "=1+1 GmbH" exactly as it was: the
     file shows "'=1+1 GmbH", the import reads "=1+1 GmbH" and reports nothing changed."""
-    call_command("load_reference_data", stdout=io.StringIO())
     OrganisationFactory(name="=1+1 GmbH", leg_id="TH-000001", employees=5)
     content = b"".join(client.get(reverse("members:export"), {"format": "csv"}).streaming_content)
     assert "'=1+1 GmbH" in content.decode("utf-8-sig")

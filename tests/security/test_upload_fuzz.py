@@ -30,7 +30,6 @@ import pytest
 import tablib
 from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.urls import reverse
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
@@ -213,12 +212,6 @@ def files(seeds) -> st.SearchStrategy[bytes]:
 
 
 # (a) The LEG import --------------------------------------------------------------------------
-
-
-@pytest.fixture
-def reference_data():
-    """Growth fields and networks, so that the samples' rows match (once per test)."""
-    call_command("load_reference_data", stdout=io.StringIO())
 
 
 @pytest.fixture
