@@ -1,0 +1,53 @@
+"""The contact form in English: /en/ URLs, English labels, help texts and messages."""
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+pytestmark = pytest.mark.django_db
+
+
+def english_url(name, **kwargs):
+    with translation.override("en"):
+        return reverse(name, kwargs=kwargs)
+
+
+def test_english_contact_form_shows_english_labels(client, organisation, network):
+    """/en/contact/… speaks English: title, labels, help text, consent and button; none of the
+    German form texts is left."""
+    url = english_url("contact:organisation", pk=organisation.pk)
+    assert url == f"/en/contact/organisation/{organisation.pk}/"
+    html = client.get(url).content.decode()
+    for english in (
+        "Get in touch",
+        "Your name",
+        "Your e-mail address",
+        "Subject",
+        "Message",
+        "The reply will be sent to this address; you will receive a confirmation.",
+        "I have read the privacy policy",
+        "All fields are required.",
+        "Send message",
+    ):
+        assert english in html, english
+    for german in (
+        "Kontakt aufnehmen",
+        "Ihr Name",
+        "Ihre E-Mail-Adresse",
+        "Betreff",
+        "Nachricht senden",
+    ):
+        assert german not in html, german
+    network_url = english_url("contact:network", slug=network.slug)
+    assert network_url == "/en/contact/network/optonet/"
+    assert "Your e-mail address" in client.get(network_url).content.decode()
+
+
+def test_english_contact_form_errors_are_english(client, organisation):
+    """A refused English form says what is wrong in English."""
+    url = english_url("contact:organisation", pk=organisation.pk)
+    html = client.post(url, {"name": "", "email": "erika", "subject": "", "message": ""}).content
+    html = html.decode()
+    assert "Please enter your name." in html
+    assert "Please write a message." in html
+    assert "Bitte" not in html
