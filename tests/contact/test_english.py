@@ -12,32 +12,38 @@ def english_url(name, **kwargs):
         return reverse(name, kwargs=kwargs)
 
 
+def assert_english(html, *, english, german):
+    """Every English text is on the page, none of the German ones."""
+    assert [text for text in english if text not in html] == []
+    assert [text for text in german if text in html] == []
+
+
 def test_english_contact_form_shows_english_labels(client, organisation, network):
     """/en/contact/… speaks English: title, labels, help text, consent and button; none of the
     German form texts is left."""
     url = english_url("contact:organisation", pk=organisation.pk)
     assert url == f"/en/contact/organisation/{organisation.pk}/"
-    html = client.get(url).content.decode()
-    for english in (
-        "Get in touch",
-        "Your name",
-        "Your e-mail address",
-        "Subject",
-        "Message",
-        "The reply will be sent to this address; you will receive a confirmation.",
-        "I have read the privacy policy",
-        "All fields are required.",
-        "Send message",
-    ):
-        assert english in html, english
-    for german in (
-        "Kontakt aufnehmen",
-        "Ihr Name",
-        "Ihre E-Mail-Adresse",
-        "Betreff",
-        "Nachricht senden",
-    ):
-        assert german not in html, german
+    assert_english(
+        client.get(url).content.decode(),
+        english=(
+            "Get in touch",
+            "Your name",
+            "Your e-mail address",
+            "Subject",
+            "Message",
+            "The reply will be sent to this address; you will receive a confirmation.",
+            "I have read the privacy policy",
+            "All fields are required.",
+            "Send message",
+        ),
+        german=(
+            "Kontakt aufnehmen",
+            "Ihr Name",
+            "Ihre E-Mail-Adresse",
+            "Betreff",
+            "Nachricht senden",
+        ),
+    )
     network_url = english_url("contact:network", slug=network.slug)
     assert network_url == "/en/contact/network/optonet/"
     assert "Your e-mail address" in client.get(network_url).content.decode()
