@@ -16,6 +16,7 @@ from networks.scoping import (
     user_has_all_networks,
     user_managed_network_ids,
 )
+from pages.models import AccessibilityFeedback
 
 from .models import CorrectionProposal
 
@@ -98,6 +99,8 @@ def freshness_counts(user) -> dict:
         counts["organisations"] = stale_organisations().count()
     if user.has_perm("post_office.view_email"):
         counts["mail"] = undelivered_mail().count()
+    if user.has_perm("pages.view_accessibilityfeedback"):
+        counts["feedback"] = AccessibilityFeedback.objects.new().count()
     counts["total"] = sum(counts.values())
     return counts
 

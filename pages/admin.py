@@ -3,7 +3,7 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .models import AccessibilityFeedback, FeedbackStatus, PortalContact
+from .models import AccessibilityFeedback, PortalContact
 
 
 @admin.register(PortalContact)
@@ -77,6 +77,6 @@ class AccessibilityFeedbackAdmin(admin.ModelAdmin):
         extra_context = {
             **(extra_context or {}),
             "subtitle": _("%(count)s neue Meldungen")
-            % {"count": AccessibilityFeedback.objects.filter(status=FeedbackStatus.NEW).count()},
+            % {"count": AccessibilityFeedback.objects.new().count()},
         }
         return super().changelist_view(request, extra_context=extra_context)

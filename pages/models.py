@@ -159,6 +159,12 @@ class PortalContact(models.Model):
         return [line for line in (self.street, f"{self.postcode} {self.town}".strip()) if line]
 
 
+class AccessibilityFeedbackQuerySet(models.QuerySet):
+    def new(self):
+        """Reports nobody has taken up yet (status "neu")."""
+        return self.filter(status=FeedbackStatus.NEW)
+
+
 class AccessibilityFeedback(models.Model):
     """A barrier a visitor reported through the accessibility statement's form."""
 
@@ -199,6 +205,8 @@ class AccessibilityFeedback(models.Model):
         verbose_name=_("Interne Notiz"),
         blank=True,
     )
+
+    objects = AccessibilityFeedbackQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("Meldung einer Barriere")

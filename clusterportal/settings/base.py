@@ -217,7 +217,7 @@ if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
 # Mail: EMAIL_URL names the SMTP server (smtp+tls://user:password@host:587, see
 # django-environ); without it mail is printed to the console. Nothing is sent while a page is
 # answered: mail is queued in the database (django-post-office) and sent by
-# "manage.py send_queued_mail" (docs/operations-mail.md), which retries a refused mail
+# "manage.py send_queued_mail" (docs/operations.md, "Mail"), which retries a refused mail
 # POST_OFFICE["MAX_RETRIES"] times, RETRY_INTERVAL apart.
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update({key: value for key, value in EMAIL_CONFIG.items() if value is not None})

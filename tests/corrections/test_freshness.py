@@ -2,12 +2,14 @@
 where it is fixed; marking a profile "geprüft" records who and when and changes nothing else."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
 from post_office.models import STATUS, Email
 
 from corrections.models import ProfileReview
+from pages.models import AccessibilityFeedback, FeedbackStatus
 from tests.factories import (
     DeclaredMemberCountFactory,
     KeyFigureFactory,
@@ -62,3 +64,22 @@ def test_marking_a_profile_reviewed_changes_nothing_in_the_network(superuser_cli
     assert network.history.count() == history
     page = superuser_client.get(FRESHNESS).content.decode()
     assert reverse("admin:networks_network_change", args=[network.pk]) not in page
+
+
+def test_index_counts_new_accessibility_feedback(superuser_client):
+    """The admin index's "Aktualität" block counts the barrier reports nobody has taken up yet
+    and links to them; reports in progress or answered are not counted."""
+    AccessibilityFeedback.objects.create(message="Kontrast zu gering")
+    AccessibilityFeedback.objects.create(message="Tabelle", status=FeedbackStatus.ANSWERED)
+    AccessibilityFeedback.objects.create(message="Fokus", status=FeedbackStatus.IN_PROGRESS)
+
+    index = superuser_client.get(reverse("admin:index")).content.decode()
+
+    block = index[index.index('id="freshness-summary"') :]
+    link = reverse("admin:pages_accessibilityfeedback_changelist") + "?status__exact=neu"
+    row = re.search(
+        rf'<a href="{re.escape(link)}">neue Meldungen von Barrieren</a></th>\s*<td>(\d+)</td>',
+        block,
+    )
+    assert row is not None
+    assert row.group(1) == "1"

@@ -2,7 +2,7 @@
 
 Deletes the enquiries older than ``CONTACT_RETENTION_DAYS`` (default 30) days and every queued,
 sent or failed mail of that age (django-post-office's queue, which holds the messages and
-addresses too). Run it daily (docs/operations-mail.md).
+addresses too). Run it daily (docs/operations.md, "Mail").
 """
 
 from django.conf import settings
