@@ -63,9 +63,10 @@ def compare(left: str, right: str) -> int:
     return (a > b) - (a < b)
 
 
-def german_order(field: str):
-    """The expression that orders ``field`` in German order (see module docstring)."""
-    return Collate(F(field), GERMAN)
+def german_order(field):
+    """The expression that orders ``field`` (a name or an expression) in German order (see
+    the module docstring)."""
+    return Collate(F(field) if isinstance(field, str) else field, GERMAN)
 
 
 def register_sqlite_collation(sender, connection, **kwargs):

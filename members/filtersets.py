@@ -7,10 +7,12 @@ Parameters: ``q`` (search), ``growth_field`` and ``network`` (slugs), ``kind``, 
 
 import django_filters
 from django import forms
-from django.db.models import F
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from core.collation import german_order
 from growthfields.models import GrowthField
 from networks.models import Network
 
@@ -40,7 +42,10 @@ class DisplayNameChoiceFilter(django_filters.ModelChoiceFilter):
 
 class DirectoryOrderingFilter(django_filters.OrderingFilter):
     """``sort=name`` or ``sort=-employees``; organisations without a value come last either way,
-    and the primary key breaks ties so that pages never overlap."""
+    and the primary key breaks ties so that pages never overlap. Names and towns in German
+    order."""
+
+    GERMAN_ORDER = ("name", "town")
 
     def build_choices(self, fields, labels):
         """Labels that follow the page's language: django-filter formats "(descending)" once,
@@ -55,8 +60,8 @@ class DirectoryOrderingFilter(django_filters.OrderingFilter):
     def get_ordering_value(self, param):
         descending = param.startswith("-")
         field = self.param_map[param.lstrip("-")]
-        expression = F(field).desc(nulls_last=True) if descending else F(field).asc(nulls_last=True)
-        return expression
+        column = german_order(field) if field in self.GERMAN_ORDER else F(field)
+        return column.desc(nulls_last=True) if descending else column.asc(nulls_last=True)
 
     def filter(self, qs, value):
         if not value:
@@ -92,7 +97,10 @@ class OrganisationFilterSet(django_filters.FilterSet):
         label=_("Netzwerk"),
         method="filter_network",
         to_field_name="slug",
-        queryset=Network.objects.order_by("name"),
+        # In the order of their labels (the short name where there is one).
+        queryset=Network.objects.order_by(
+            german_order(Coalesce(NullIf("short_name", Value("")), "name"))
+        ),
         empty_label=_("alle Netzwerke"),
     )
     kind = django_filters.ChoiceFilter(
@@ -177,7 +185,7 @@ class OrganisationFilterSet(django_filters.FilterSet):
         query = data.get("q")
         if query:
             return queryset.order_by_relevance(query)
-        return queryset.order_by("name", "pk")
+        return queryset.order_by(german_order("name"), "pk")
 
     @property
     def searching(self):

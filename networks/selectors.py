@@ -4,8 +4,9 @@ next to the members counted in the portal, and how many organisations networks s
 from dataclasses import dataclass
 
 from django.db.models import Count, F, OuterRef, Q, Subquery
-from django.db.models.functions import Lower
 from django.utils import timezone
+
+from core.collation import german_order
 
 from .models import DeclaredMemberCount, Membership, Network, NetworkGrowthField
 
@@ -47,7 +48,7 @@ def networks_in_brochure_order():
         Network.objects.networks()
         .with_member_counts()
         .annotate(primary_field_order=Subquery(primary_order))
-        .order_by(F("primary_field_order").asc(nulls_last=True), Lower("name"))
+        .order_by(F("primary_field_order").asc(nulls_last=True), german_order("name"))
     )
 
 
