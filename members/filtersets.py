@@ -80,6 +80,13 @@ class SearchFilter(django_filters.CharFilter):
     field_class = SearchWordsField
 
 
+class DirectoryFilterForm(forms.Form):
+    """The filters' form: its choices depend on the data only, so the rendered options are
+    kept per language and data version (``core.templatetags.portal.form_control``)."""
+
+    cache_select_options = True
+
+
 class OrganisationFilterSet(django_filters.FilterSet):
     q = SearchFilter(
         label=_("Suche"),
@@ -153,6 +160,7 @@ class OrganisationFilterSet(django_filters.FilterSet):
     class Meta:
         model = Organisation
         fields = ["q", "growth_field", "network", "kind", "district", "wz", "size", "leg_id"]
+        form = DirectoryFilterForm
 
     # "words": the search words as written; "similar": spelled similarly (see similar_spelling).
     search_mode = "words"
