@@ -52,15 +52,18 @@ class OrganisationQuerySet(models.QuerySet):
         following = f"{int(division) + 1:02d}"
         return self.filter(wz_code__gte=division, wz_code__lt=following)
 
+    def _without_words(self, query):
+        """A query without a letter or digit is no search (all rows); one of stop words alone
+        finds nothing."""
+        return self if not query.raw else self.none()
+
     def search(self, text):
         """Organisations whose name, town or keywords hold every word of ``text``, or whose WZ
         division's title does (see members/search.py). No words (only punctuation): all rows;
         only stop words: none."""
         query = directory_search.Query(text)
-        if not query.raw:
-            return self
         if not query:
-            return self.none()
+            return self._without_words(query)
         if connections[self.db].vendor == "postgresql":
             match = Q(directory_search.postgres_match(query))
         else:
@@ -73,10 +76,8 @@ class OrganisationQuerySet(models.QuerySet):
         """Organisations with words spelled like those of ``text``: for a typo ("Lasrbau",
         "Präzisionstechnk") when ``search`` found nothing. Annotates ``relevance``."""
         query = directory_search.Query(text)
-        if not query.raw:
-            return self
         if not query:
-            return self.none()
+            return self._without_words(query)
         if connections[self.db].vendor == "postgresql":
             condition, score = directory_search.postgres_similar(connections[self.db], query)
             if condition is None:
