@@ -3,6 +3,7 @@
 import hashlib
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 
@@ -25,7 +26,10 @@ class CachedCountPaginator(Paginator):
         query = getattr(self.object_list, "query", None)
         if query is None:
             return super().count
-        sql, params = query.sql_with_params()
+        try:
+            sql, params = query.sql_with_params()
+        except EmptyResultSet:  # .none(), e.g. a search of stop words alone
+            return 0
         digest = hashlib.sha256(f"{sql}|{params!r}".encode()).hexdigest()
         return cached(f"count:{digest}", lambda: Paginator.count.func(self))
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from post_office.models import STATUS, Email
 
+from core.collation import german_order
 from growthfields.models import KeyFigure
 from members.models import Organisation
 from networks.scoping import (
@@ -45,7 +46,7 @@ def stale_member_counts(user):
         networks_for_user(user)
         .annotate(newest=Max("declared_counts__reference_date"))
         .filter(Q(newest__lt=cutoff) | Q(newest__isnull=True))
-        .order_by("newest", "name")
+        .order_by("newest", german_order("name"))
     )
 
 
@@ -56,7 +57,7 @@ def stale_profiles(user):
         networks_for_user(user)
         .annotate(last_review=Max("profile_reviews__reviewed_at"))
         .filter(Q(last_review__lt=cutoff) | Q(last_review__isnull=True))
-        .order_by("last_review", "name")
+        .order_by("last_review", german_order("name"))
     )
 
 
@@ -66,7 +67,7 @@ def stale_organisations():
     return (
         Organisation.objects.filter(Q(record_date__lt=cutoff) | Q(record_date__isnull=True))
         .only("name", "leg_id", "record_date")
-        .order_by("record_date", "name")
+        .order_by("record_date", german_order("name"))
     )
 
 

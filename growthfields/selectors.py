@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.cache import cached
+from core.collation import german_order
 from core.dates import DatePrecision, format_reference_date
 from core.dates import period_end as date_period_end
 from core.formatting import format_amount
@@ -640,7 +641,7 @@ def growth_field_detail(growth_field):
         "network_links": list(
             NetworkGrowthField.objects.filter(growth_field=growth_field)
             .select_related("network")
-            .order_by("-is_primary", "network__name")
+            .order_by("-is_primary", german_order("network__name"))
         ),
         "organisation_count": Organisation.objects.published()
         .filter(growth_fields=growth_field)

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core import cache as portal_cache
+from core.collation import german_order
 from members.models import Organisation
 from networks.models import Membership
 
@@ -83,7 +84,7 @@ def import_run_history(*, run: ImportRun, limit: int = 200):
             history_date=run.applied_at, history_change_reason=run.history_reason
         )
         .select_related("history_user")
-        .order_by("name", "id")[:limit]
+        .order_by(german_order("name"), "id")[:limit]
     )
 
 
@@ -140,7 +141,7 @@ def import_run_revert_problems(*, run: ImportRun) -> list[str]:
         .annotate(last=Max("history_id"))
         .values("last")
     )
-    names = Organisation.history.filter(history_id__in=blocked).order_by("name", "id")
+    names = Organisation.history.filter(history_id__in=blocked).order_by(german_order("name"), "id")
     names = list(names.values_list("name", "leg_id"))
     problems = []
     if names:
@@ -157,7 +158,7 @@ def import_run_revert_problems(*, run: ImportRun) -> list[str]:
         Exists(
             Organisation.history.filter(id=OuterRef("id"), history_id__lt=OuterRef("history_id"))
         )
-    ).order_by("name")
+    ).order_by(german_order("name"))
     missing = list(missing.values_list("name", "leg_id"))
     if missing:
         problems.append(

@@ -7,15 +7,18 @@ Parameters: ``q`` (search), ``growth_field`` and ``network`` (slugs), ``kind``, 
 
 import django_filters
 from django import forms
-from django.db.models import F
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from core.collation import german_order
 from growthfields.models import GrowthField
 from networks.models import Network
 
 from .choices import District, OrganisationKind, SizeClass, wz_division_choices
 from .models import Organisation
+from .search import clean_query
 
 
 def url_without(request, *names):
@@ -39,7 +42,10 @@ class DisplayNameChoiceFilter(django_filters.ModelChoiceFilter):
 
 class DirectoryOrderingFilter(django_filters.OrderingFilter):
     """``sort=name`` or ``sort=-employees``; organisations without a value come last either way,
-    and the primary key breaks ties so that pages never overlap."""
+    and the primary key breaks ties so that pages never overlap. Names and towns in German
+    order."""
+
+    GERMAN_ORDER = ("name", "town")
 
     def build_choices(self, fields, labels):
         """Labels that follow the page's language: django-filter formats "(descending)" once,
@@ -54,8 +60,8 @@ class DirectoryOrderingFilter(django_filters.OrderingFilter):
     def get_ordering_value(self, param):
         descending = param.startswith("-")
         field = self.param_map[param.lstrip("-")]
-        expression = F(field).desc(nulls_last=True) if descending else F(field).asc(nulls_last=True)
-        return expression
+        column = german_order(field) if field in self.GERMAN_ORDER else F(field)
+        return column.desc(nulls_last=True) if descending else column.asc(nulls_last=True)
 
     def filter(self, qs, value):
         if not value:
@@ -95,8 +101,26 @@ class ActiveFiltersMixin:
         return active
 
 
+class SearchWordsField(forms.CharField):
+    """The search words as ``members.search.clean_query`` keeps them ("" for punctuation)."""
+
+    def to_python(self, value):
+        return clean_query(super().to_python(value))
+
+
+class SearchFilter(django_filters.CharFilter):
+    field_class = SearchWordsField
+
+
+class DirectoryFilterForm(forms.Form):
+    """The filters' form: its choices depend on the data only, so the rendered options are
+    kept per language and data version (``core.templatetags.portal.form_control``)."""
+
+    cache_select_options = True
+
+
 class OrganisationFilterSet(ActiveFiltersMixin, django_filters.FilterSet):
-    q = django_filters.CharFilter(
+    q = SearchFilter(
         label=_("Suche"),
         method="filter_search",
         help_text=_("Name, Ort oder Stichwort"),
@@ -112,7 +136,10 @@ class OrganisationFilterSet(ActiveFiltersMixin, django_filters.FilterSet):
         label=_("Netzwerk"),
         method="filter_network",
         to_field_name="slug",
-        queryset=Network.objects.order_by("name"),
+        # In the order of their labels (the short name where there is one).
+        queryset=Network.objects.order_by(
+            german_order(Coalesce(NullIf("short_name", Value("")), "name"))
+        ),
         empty_label=_("alle Netzwerke"),
     )
     kind = django_filters.ChoiceFilter(
@@ -165,6 +192,7 @@ class OrganisationFilterSet(ActiveFiltersMixin, django_filters.FilterSet):
     class Meta:
         model = Organisation
         fields = ["q", "growth_field", "network", "kind", "district", "wz", "size", "leg_id"]
+        form = DirectoryFilterForm
 
     # "words": the search words as written; "similar": spelled similarly (see similar_spelling).
     search_mode = "words"
@@ -197,7 +225,7 @@ class OrganisationFilterSet(ActiveFiltersMixin, django_filters.FilterSet):
         query = data.get("q")
         if query:
             return queryset.order_by_relevance(query)
-        return queryset.order_by("name", "pk")
+        return queryset.order_by(german_order("name"), "pk")
 
     @property
     def searching(self):

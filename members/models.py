@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.collation import german_order
 from core.models import VersionedMixin
 
 from .choices import District, OrganisationKind
@@ -219,7 +220,7 @@ class Organisation(VersionedMixin, models.Model):
             ("import_organisation", _("Kann Organisationen importieren")),
             ("export_organisation", _("Kann Organisationen exportieren")),
         ]
-        ordering = ["name", "pk"]
+        ordering = [german_order("name"), "pk"]
         indexes = [
             # Every index costs each import row; these serve the directory's filters and sorts.
             models.Index(fields=["district", "name"], name="organisation_district_name"),
@@ -233,11 +234,13 @@ class Organisation(VersionedMixin, models.Model):
                 condition=Q(published=True),
                 name="organisation_published_id",
             ),
-            # The directory's default order, read without touching the table.
+            # The directory's default order (German, core.collation), read without touching
+            # the table.
             models.Index(
-                fields=["name", "id"],
+                german_order("name"),
+                "id",
                 condition=Q(published=True),
-                name="organisation_published_name",
+                name="organisation_published_name_de",
             ),
         ]
         constraints = [

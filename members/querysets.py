@@ -1,7 +1,7 @@
-from django.contrib.postgres.search import SearchRank, TrigramWordSimilarity
 from django.db import connections, models
 from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Greatest
+
+from core.collation import german_order
 
 from . import search as directory_search
 
@@ -95,48 +95,55 @@ class OrganisationQuerySet(models.QuerySet):
         following = f"{int(division) + 1:02d}"
         return self.filter(wz_code__gte=division, wz_code__lt=following)
 
+    def _without_words(self, query):
+        """A query without a letter or digit is no search (all rows); one of stop words alone
+        finds nothing."""
+        return self if not query.raw else self.none()
+
     def search(self, text):
-        """Organisations whose name, town or keywords match ``text`` (see members/search.py)."""
-        text = directory_search.clean_query(text)
-        if not text:
-            return self
+        """Organisations whose name, town or keywords hold every word of ``text``, or whose WZ
+        division's title does (see members/search.py). No words (only punctuation): all rows;
+        only stop words: none."""
+        query = directory_search.Query(text)
+        if not query:
+            return self._without_words(query)
         if connections[self.db].vendor == "postgresql":
-            return self.filter(search_vector=directory_search.search_query(text))
-        found = self.annotate(search_document=directory_search.folded_document())
-        for word in directory_search.fold(text).split():
-            found = found.filter(search_document__contains=word)
-        return found
+            match = Q(directory_search.postgres_match(query))
+        else:
+            match = Q(pk__in=directory_search.sqlite_ids(query.fts5()))
+        for division in query.wz_divisions():
+            match |= Q(wz_code__gte=division, wz_code__lt=f"{int(division) + 1:02d}")
+        return self.filter(match)
 
     def search_similar(self, text):
-        """Organisations whose name or town contains a word spelled like ``text``: for a typo or
-        a word cut short ("Jenoptk", "Elektr") when ``search`` found nothing. PostgreSQL only
-        (trigram indexes); elsewhere the same as ``search``."""
-        text = directory_search.clean_query(text)
-        if not text or connections[self.db].vendor != "postgresql":
-            return self.search(text)
-        return self.filter(Q(name__trigram_word_similar=text) | Q(town__trigram_word_similar=text))
+        """Organisations with words spelled like those of ``text``: for a typo ("Lasrbau",
+        "Präzisionstechnk") when ``search`` found nothing. Annotates ``relevance``."""
+        query = directory_search.Query(text)
+        if not query:
+            return self._without_words(query)
+        if connections[self.db].vendor == "postgresql":
+            condition, score = directory_search.postgres_similar(connections[self.db], query)
+            if condition is None:
+                return self.none()
+            return self.filter(condition).annotate(relevance=score)
+        groups = directory_search.sqlite_similar_groups(connections[self.db], query)
+        if not groups:
+            return self.none()
+        return self.filter(pk__in=directory_search.sqlite_ids(query.fts5(stems=groups))).annotate(
+            relevance=directory_search.sqlite_relevance(query, groups)
+        )
 
     def order_by_relevance(self, text):
-        """Best matches first: full-text rank and name similarity on PostgreSQL, name matches
-        before town and keyword matches on SQLite; then by name."""
-        text = directory_search.clean_query(text)
-        if not text:
+        """Best matches first (on both databases: the name is the query, the name holds every
+        word, the town does, the rest; for similar spellings their similarity), then in German
+        name order."""
+        query = directory_search.Query(text)
+        if not query:
             return self
-        if connections[self.db].vendor == "postgresql":
-            relevance = Greatest(
-                SearchRank(directory_search.search_vector(), directory_search.search_query(text)),
-                TrigramWordSimilarity(text, "name"),
-            )
-        else:
-            first_word = directory_search.fold(text).split()[0]
-            relevance = Case(
-                When(
-                    Q(folded_name__startswith=first_word),
-                    then=Value(2),
-                ),
-                When(Q(folded_name__contains=first_word), then=Value(1)),
-                default=Value(0),
-                output_field=models.IntegerField(),
-            )
-            self = self.annotate(folded_name=directory_search.Folded(F("name")))
-        return self.annotate(relevance=relevance).order_by("-relevance", "name", "pk")
+        if "relevance" not in self.query.annotations:
+            if connections[self.db].vendor == "postgresql":
+                relevance = directory_search.postgres_relevance(query)
+            else:
+                relevance = directory_search.sqlite_relevance(query)
+            self = self.annotate(relevance=relevance)
+        return self.order_by("-relevance", german_order("name"), "pk")

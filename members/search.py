@@ -1,57 +1,382 @@
-"""Searching the member directory by name, town and keywords.
+"""Searching the member directory by name, town and keywords: one behaviour on both databases
+(see docs/search.md).
 
-PostgreSQL: full-text search with German stemming ("optisch" finds "optischen"), plus trigram
-word similarity on name and town for typos ("Jenoptk"); both are served by GIN indexes
-(migration members 0002), so no search scans the table.
+Both sides of a search, the stored document and the query, go through the same steps:
 
-SQLite (the embedded default): every word must occur in name, town or keywords, compared
-case-insensitively with umlauts folded ("MÜLLER", "müller" and "Mueller" find "Müller").
+1. **fold** (``fold``; on PostgreSQL the SQL function ``portal_search_fold``): lower case,
+   "ae"/"oe"/"ue" -> "a"/"o"/"u", accents removed ("ä" -> "a", "ß" -> "ss"), everything but
+   letters and digits a space ("Mikro-Nano" = "Mikro Nano"). So "Thüringer", "Thueringer" and
+   "Thuringer" are the same word.
+2. **words**: legal forms (``LEGAL_FORMS``: GmbH, e. V., AG, …) are set apart: they are found,
+   but never decide whether a name matches the query exactly; German stop words ("und",
+   "für") are dropped; the rest is reduced to its stem with the Snowball German stemmer
+   ("optischen" -> "optisch").
+
+PostgreSQL keeps the document in ``search_vector`` (a trigger, migration members 0007) with the
+text-search configuration ``portal_german`` (``unaccent``, then ``german_stem``), weighted: the
+name without legal forms A, town B, keywords C, the whole name D. SQLite keeps the same words in
+an FTS5 table (``members_organisation_search``) filled by triggers that call ``lexemes``.
+
+Every query word must match (AND). Query words that name a WZ 2008 division ("Maschinenbau")
+also find that division's organisations. Relevance is one of five tiers (``TIERS``) on both
+databases, then German name order.
+
+Typos: when the words as written find nothing, ``similar`` words are tried: PostgreSQL compares
+trigrams (``pg_trgm`` word similarity, a GIN index on the folded text); SQLite looks the query's
+words up in the FTS5 index's own vocabulary with rapidfuzz and searches for the closest ones.
 """
 
-from django.contrib.postgres.search import SearchQuery
+import functools
+import re
+
 from django.db import models
-from django.db.models import F, Value
-from django.db.models.functions import Concat
 
-SEARCH_CONFIG = "german"
+from core.collation import strip_diacritics
+
+SEARCH_CONFIG = "portal_german"
+# Relevance, best first: the name is the query (legal forms aside), the name holds every word,
+# the town does, the keywords (or name, town and keywords together) do, only the WZ title does.
+TIERS = ("exact name", "name", "town", "keywords", "WZ division")
 MAX_QUERY_LENGTH = 200
-SQLITE_FOLD_FUNCTION = "portal_fold"
+SQLITE_LEXEMES_FUNCTION = "portal_lexemes"
+SQLITE_NAME_KEY_FUNCTION = "portal_name_key"
+SQLITE_TABLE = "members_organisation_search"
+SQLITE_VOCABULARY = "members_organisation_search_vocab"
+# rapidfuzz score (0-100) a vocabulary word needs to stand in for a query word; how many.
+SIMILAR_SCORE = 78
+SIMILAR_WORDS = 3
+# pg_trgm: the word similarity a folded text needs to a typed word ("lasrbau" and "laserbau":
+# 0.55; pg_trgm's default is 0.6).
+TRIGRAM_THRESHOLD = 0.5
 
-_FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+LEGAL_FORMS = frozenset(
+    [
+        "gmbh",
+        "mbh",
+        "ggmbh",
+        "ag",
+        "kg",
+        "kgaa",
+        "ohg",
+        "gbr",
+        "ug",
+        "haftungsbeschrankt",
+        "se",
+        "eg",
+        "ev",
+        "e",
+        "v",
+        "k",
+        "co",
+        "partg",
+        "inc",
+        "ltd",
+        "llc",
+        "sa",
+        "sarl",
+        "bv",
+        "nv",
+    ]
+)
+
+_TRANSLITERATIONS = (("ae", "a"), ("oe", "o"), ("ue", "u"))
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
 def fold(text: str | None) -> str:
-    """Lower case (Unicode-aware) with umlauts written out: "Müller" -> "mueller"."""
-    return (text or "").casefold().translate(_FOLD)
+    """Lower case, transliterations and accents folded, only letters, digits and single
+    spaces: "Thüringer Mikro-Nano e.V." -> "thuringer mikro nano e v"."""
+    text = (text or "").lower()
+    for written, letter in _TRANSLITERATIONS:
+        text = text.replace(written, letter)
+    return _NOT_ALNUM.sub(" ", strip_diacritics(text)).strip()
 
 
 def clean_query(text: str | None) -> str:
-    """The search words, spacing collapsed, at most MAX_QUERY_LENGTH characters."""
-    return " ".join((text or "").split())[:MAX_QUERY_LENGTH]
+    """The search words, spacing collapsed, at most MAX_QUERY_LENGTH characters. A word without
+    a letter or digit ("%", "!", "(") is dropped: it would match every row (a LIKE over the
+    whole table, a trigram match without trigrams), so a query of punctuation alone is no
+    query."""
+    words = (word for word in (text or "").split() if any(char.isalnum() for char in word))
+    return " ".join(words)[:MAX_QUERY_LENGTH]
 
 
-def search_vector():
-    """The document searched on PostgreSQL: the column a trigger keeps current (migration
-    members 0002), indexed with GIN."""
-    return F("search_vector")
+@functools.cache
+def _stemmer():
+    import Stemmer
+
+    return Stemmer.Stemmer("german")
 
 
-def search_query(text: str):
-    return SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
+@functools.cache
+def stop_words() -> frozenset:
+    """PostgreSQL's German stop words (tsearch_data/german.stop, from Snowball), so that both
+    databases drop the same words."""
+    from pathlib import Path
+
+    path = Path(__file__).with_name("german.stop")
+    return frozenset(line.strip() for line in path.read_text(encoding="utf-8").splitlines())
 
 
-class Folded(models.Func):
-    """``fold()`` inside SQLite, registered on each connection (see ``register_sqlite_functions``)."""
+def _stems(tokens) -> list[str]:
+    """What PostgreSQL's ``german_stem`` makes of folded tokens: stop words dropped, words of
+    letters stemmed, tokens with digits kept as they are (the parser's numword/uint go to the
+    ``simple`` dictionary)."""
+    stop = stop_words()
+    words = [token for token in tokens if not (token.isalpha() and token in stop)]
+    stemmed = _stemmer().stemWords([word for word in words if word.isalpha()])
+    it = iter(stemmed)
+    return [next(it) if word.isalpha() else word for word in words]
 
-    function = SQLITE_FOLD_FUNCTION
-    output_field = models.TextField()
+
+def lexemes(text: str | None) -> str:
+    """The document's words of ``text`` (SQLite's FTS5 columns): folded, stemmed, joined."""
+    return " ".join(_stems(fold(text).split()))
 
 
-def folded_document():
-    return Folded(Concat("name", Value(" "), "town", Value(" "), "keywords"))
+def split_legal(text: str | None) -> tuple[list[str], list[str]]:
+    """Folded tokens of a name: (words, legal-form tokens)."""
+    tokens = fold(text).split()
+    return (
+        [token for token in tokens if token not in LEGAL_FORMS],
+        [token for token in tokens if token in LEGAL_FORMS],
+    )
+
+
+def name_key(name: str | None) -> str:
+    """The name's distinct stems without legal forms, sorted: equal for an exact match."""
+    return " ".join(sorted(set(_stems(split_legal(name)[0]))))
+
+
+class Query:
+    """A search query, as both databases search it.
+
+    ``text``: the words to search for as typed, legal forms left out unless the query is
+    nothing else ("Jenoptik GmbH" searches "Jenoptik"; "GmbH" searches "GmbH").
+    ``stems``: their stems (distinct, in order). ``words``: the folded words before stemming
+    (for the similar-spelling search).
+    """
+
+    def __init__(self, raw: str | None):
+        self.raw = clean_query(raw)
+        kept = []
+        for word in self.raw.split():
+            folded = fold(word).split()
+            if folded and not all(token in LEGAL_FORMS for token in folded):
+                kept.append(word)
+        self.text = " ".join(kept) if kept else self.raw
+        self.words = [w for w in fold(self.text).split() if not (w.isalpha() and w in stop_words())]
+        self.stems = list(dict.fromkeys(_stems(fold(self.text).split())))
+
+    def __bool__(self):
+        return bool(self.stems)
+
+    @property
+    def key(self) -> str:
+        return " ".join(sorted(set(self.stems)))
+
+    def fts5(self, column: str | None = None, stems=None) -> str:
+        """An FTS5 MATCH expression: every stem (or group of alternatives) must occur."""
+        prefix = f"{column} : " if column else ""
+        groups = stems if stems is not None else [[stem] for stem in self.stems]
+        return " AND ".join(
+            "(" + " OR ".join(f'{prefix}"{alternative}"' for alternative in group) + ")"
+            for group in groups
+        )
+
+    def wz_divisions(self) -> list[str]:
+        """WZ 2008 divisions whose German title holds every stem of the query."""
+        wanted = set(self.stems)
+        return [code for code, stems in wz_title_stems().items() if wanted <= stems]
+
+
+@functools.cache
+def wz_title_stems() -> dict[str, frozenset]:
+    from django.utils import translation
+
+    from .choices import WZ_DIVISIONS
+
+    with translation.override("de"):
+        return {
+            code: frozenset(_stems(fold(str(title)).split()))
+            for code, title in WZ_DIVISIONS.items()
+        }
+
+
+# --------------------------------------------------------------------------- PostgreSQL
+
+
+def postgres_match(query: Query, weights="ABCD"):
+    from django.db.models.expressions import RawSQL
+
+    return RawSQL(
+        "search_vector @@ portal_search_query(%s, %s)",
+        (query.text, weights),
+        output_field=models.BooleanField(),
+    )
+
+
+def postgres_relevance(query: Query):
+    """The tier of PostgreSQL's row (see ``TIERS``)."""
+    from django.db.models.expressions import RawSQL
+
+    return RawSQL(
+        "CASE WHEN search_vector @@ portal_search_query(%s, 'A') THEN "
+        "CASE WHEN length(ts_filter(search_vector, '{a}')) = portal_search_length(%s) "
+        "THEN 4 ELSE 3 END "
+        "WHEN search_vector @@ portal_search_query(%s, 'B') THEN 2 "
+        "WHEN search_vector @@ portal_search_query(%s, 'ABCD') THEN 1 ELSE 0 END",
+        (query.text, query.text, query.text, query.text),
+        output_field=models.IntegerField(),
+    )
+
+
+POSTGRES_TEXT = "portal_search_text(name, town, keywords)"
+
+
+def postgres_similar(connection, query: Query):
+    """Rows whose folded text holds a word spelled like every query word (GIN trigram index,
+    ``%>`` at a word similarity of TRIGRAM_THRESHOLD, set for the session)."""
+    from django.db.models.expressions import RawSQL
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET pg_trgm.word_similarity_threshold = %s", [TRIGRAM_THRESHOLD])
+    words = [word for word in query.words if len(word) >= 3] or query.words
+    if not words:
+        return None, None
+    condition = " AND ".join([f"{POSTGRES_TEXT} %%> %s"] * len(words))
+    score = " + ".join([f"word_similarity(%s, {POSTGRES_TEXT})"] * len(words))
+    return (
+        RawSQL(condition, words, output_field=models.BooleanField()),
+        RawSQL(score, words, output_field=models.FloatField()),
+    )
+
+
+# --------------------------------------------------------------------------- SQLite
+
+
+def sqlite_ids(expression: str, extra: str = "", params=()):
+    """A subquery of the organisation ids whose FTS5 row matches ``expression``."""
+    from django.db.models.expressions import RawSQL
+
+    return RawSQL(
+        f"SELECT rowid FROM {SQLITE_TABLE} WHERE {SQLITE_TABLE} MATCH %s{extra}",
+        (expression, *params),
+    )
+
+
+def sqlite_relevance(query: Query, groups=None):
+    """The tier of SQLite's row (see ``TIERS``)."""
+    from django.db.models import Case, Q, Value, When
+
+    name = query.fts5("name", groups)
+    return Case(
+        When(Q(pk__in=sqlite_ids(name, " AND name_key = %s", (query.key,))), then=Value(4)),
+        When(Q(pk__in=sqlite_ids(name)), then=Value(3)),
+        When(Q(pk__in=sqlite_ids(query.fts5("town", groups))), then=Value(2)),
+        When(Q(pk__in=sqlite_ids(query.fts5(stems=groups))), then=Value(1)),
+        default=Value(0),
+        output_field=models.IntegerField(),
+    )
+
+
+def sqlite_similar_groups(connection, query: Query):
+    """For every query stem, the index's words spelled most like it (itself if indexed)."""
+    from rapidfuzz import fuzz, process
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT term FROM {SQLITE_VOCABULARY}")
+        vocabulary = [row[0] for row in cursor.fetchall()]
+    known = set(vocabulary)
+    groups = []
+    for stem in query.stems:
+        if stem in known:
+            groups.append([stem])
+            continue
+        found = process.extract(
+            stem, vocabulary, scorer=fuzz.ratio, score_cutoff=SIMILAR_SCORE, limit=SIMILAR_WORDS
+        )
+        if not found:
+            return None
+        groups.append([word for word, _score, _index in found])
+    return groups
 
 
 def register_sqlite_functions(sender, connection, **kwargs):
-    """connection_created receiver: teach SQLite the folding the directory search uses."""
+    """connection_created receiver: the functions the FTS5 triggers call (migration 0007)."""
     if connection.vendor == "sqlite":
-        connection.connection.create_function(SQLITE_FOLD_FUNCTION, 1, fold, deterministic=True)
+        raw = connection.connection
+        raw.create_function(SQLITE_LEXEMES_FUNCTION, 1, lexemes, deterministic=True)
+        raw.create_function(SQLITE_NAME_KEY_FUNCTION, 1, name_key, deterministic=True)
+        raw.create_function("portal_name_lexemes", 1, _name_lexemes, deterministic=True)
+        raw.create_function("portal_legal_lexemes", 1, _legal_lexemes, deterministic=True)
+
+
+def _legal_lexemes(name):
+    return " ".join(_stems(split_legal(name)[1]))
+
+
+def _name_lexemes(name):
+    return " ".join(_stems(split_legal(name)[0]))
+
+
+SQLITE_COLUMNS = "name, legal, town, keywords, name_key"
+
+
+def sqlite_values(prefix: str) -> str:
+    return (
+        f"portal_name_lexemes({prefix}.name), portal_legal_lexemes({prefix}.name), "
+        f"{SQLITE_LEXEMES_FUNCTION}({prefix}.town), {SQLITE_LEXEMES_FUNCTION}({prefix}.keywords), "
+        f"{SQLITE_NAME_KEY_FUNCTION}({prefix}.name)"
+    )
+
+
+def sqlite_install(connection, rebuild=False):
+    """Create the FTS5 table, its vocabulary and the triggers that keep it, if missing (a
+    migration that rebuilds the organisation table on SQLite drops its triggers); fill the
+    table when it or a trigger was missing."""
+    table = "members_organisation"
+    statements = {
+        "members_organisation_search_insert": (
+            f"CREATE TRIGGER members_organisation_search_insert AFTER INSERT ON {table} BEGIN "
+            f"INSERT INTO {SQLITE_TABLE}(rowid, {SQLITE_COLUMNS}) "
+            f"VALUES (new.id, {sqlite_values('new')}); END"
+        ),
+        "members_organisation_search_update": (
+            f"CREATE TRIGGER members_organisation_search_update AFTER UPDATE OF name, town, "
+            f"keywords ON {table} BEGIN "
+            f"DELETE FROM {SQLITE_TABLE} WHERE rowid = old.id; "
+            f"INSERT INTO {SQLITE_TABLE}(rowid, {SQLITE_COLUMNS}) "
+            f"VALUES (new.id, {sqlite_values('new')}); END"
+        ),
+        "members_organisation_search_delete": (
+            f"CREATE TRIGGER members_organisation_search_delete AFTER DELETE ON {table} BEGIN "
+            f"DELETE FROM {SQLITE_TABLE} WHERE rowid = old.id; END"
+        ),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger') AND name LIKE %s",
+            ["members_organisation_search%"],
+        )
+        present = {row[0] for row in cursor.fetchall()}
+        if SQLITE_TABLE not in present:
+            cursor.execute(
+                f"CREATE VIRTUAL TABLE {SQLITE_TABLE} USING fts5(name, legal, town, keywords, "
+                "name_key UNINDEXED, tokenize = 'unicode61 remove_diacritics 2')"
+            )
+            rebuild = True
+        if SQLITE_VOCABULARY not in present:
+            cursor.execute(
+                f"CREATE VIRTUAL TABLE {SQLITE_VOCABULARY} USING fts5vocab({SQLITE_TABLE}, 'row')"
+            )
+        for name, sql in statements.items():
+            if name not in present:
+                cursor.execute(sql)
+                rebuild = True
+        if rebuild:
+            cursor.execute(f"DELETE FROM {SQLITE_TABLE}")
+            cursor.execute(
+                f"INSERT INTO {SQLITE_TABLE}(rowid, {SQLITE_COLUMNS}) "
+                f"SELECT o.id, {sqlite_values('o')} FROM {table} o"
+            )

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.collation import german_order
 from core.dates import DatePrecision, format_reference_date, iso_reference_date
 from core.fields import StringListField
 from core.models import AliasBase, VersionedMixin
@@ -133,7 +134,7 @@ class Network(VersionedMixin, models.Model):
                 _("Kann alle Netzwerke sehen und, mit Änderungsrecht, bearbeiten"),
             ),
         ]
-        ordering = ["name"]
+        ordering = [german_order("name")]
         indexes = [
             models.Index(fields=["kind", "name"], name="network_kind_name"),
         ]
@@ -386,7 +387,7 @@ class Membership(models.Model):
             ("import_membership", _("Kann Mitgliedschaften importieren")),
             ("export_membership", _("Kann Mitgliedschaften exportieren")),
         ]
-        ordering = ["network", "organisation__name"]
+        ordering = ["network", german_order("organisation__name")]
         indexes = [
             models.Index(fields=["network", "organisation"], name="membership_network_org"),
         ]

@@ -1,7 +1,8 @@
 from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce, Lower
+from django.db.models.functions import Coalesce
 
+from core.collation import german_order
 from core.models import build_name_index
 
 
@@ -54,9 +55,9 @@ class NetworkQuerySet(models.QuerySet):
                     queryset=NetworkGrowthField.objects.select_related("growth_field"),
                 ),
                 models.Prefetch(
-                    "member_networks", queryset=self.model.objects.order_by(Lower("name"))
+                    "member_networks", queryset=self.model.objects.order_by(german_order("name"))
                 ),
-                models.Prefetch("alliances", queryset=self.model.objects.order_by(Lower("name"))),
+                models.Prefetch("alliances", queryset=self.model.objects.order_by(german_order("name"))),
             )
         )
 
@@ -83,9 +84,9 @@ class NetworkQuerySet(models.QuerySet):
                 ),
                 models.Prefetch(
                     "member_networks",
-                    queryset=self.model.objects.with_member_counts().order_by(Lower("name")),
+                    queryset=self.model.objects.with_member_counts().order_by(german_order("name")),
                 ),
-                models.Prefetch("alliances", queryset=self.model.objects.order_by(Lower("name"))),
+                models.Prefetch("alliances", queryset=self.model.objects.order_by(german_order("name"))),
             )
         )
 

@@ -5,9 +5,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import Count, F, OuterRef, Q, Subquery
-from django.db.models.functions import Lower
 from django.utils import timezone
 
+from core.collation import german_order
 from core.text import in_language
 
 from .models import DeclaredMemberCount, Membership, Network, NetworkGrowthField
@@ -63,7 +63,7 @@ def networks_in_brochure_order():
             primary_field_name=Subquery(primary.values("growth_field__name")[:1]),
             primary_field_name_en=Subquery(primary.values("growth_field__name_en")[:1]),
         )
-        .order_by(F("primary_field_order").asc(nulls_last=True), Lower("name"))
+        .order_by(F("primary_field_order").asc(nulls_last=True), german_order("name"))
     )
 
 

@@ -1,10 +1,10 @@
 from django.db.models import F
-from django.db.models.functions import Lower
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 
 from core.cache import cache_public_page, cached
+from core.collation import german_order
 from members.views import DirectoryListMixin
 
 from .models import Network
@@ -18,11 +18,11 @@ class NetworkListView(ListView):
     context_object_name = "all_networks"
     # ``?sort=`` value -> (label, ordering); the first is the default.
     orderings = {
-        "name": (_("Name"), (Lower("name"), "pk")),
-        "members": (_("Mitglieder im Portal"), ("-member_count", Lower("name"), "pk")),
+        "name": (_("Name"), (german_order("name"), "pk")),
+        "members": (_("Mitglieder im Portal"), ("-member_count", german_order("name"), "pk")),
         "declared": (
             _("angegebene Mitglieder"),
-            (F("declared_total").desc(nulls_last=True), Lower("name"), "pk"),
+            (F("declared_total").desc(nulls_last=True), german_order("name"), "pk"),
         ),
     }
 

@@ -1,10 +1,11 @@
 """Template helpers shared by the public pages: figures, sortable headers, pagination."""
 
 from django import forms, template
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 
+from core.cache import cached
 from core.formatting import format_amount
 
 register = template.Library()
@@ -60,24 +61,66 @@ def page_range(page_obj):
     return page_obj.paginator.get_elided_page_range(page_obj.number, on_each_side=2, on_ends=1)
 
 
+def _options(field):
+    return format_html_join(
+        "",
+        '<option value="{}">{}</option>',
+        ((str(value), label) for value, label in field.choices),
+    )
+
+
+def _select_options(form):
+    """Every select's options of ``form``, without a selection: for a form that sets
+    ``cache_select_options`` (its choices depend on the data, never on the request) built once
+    per language and data version (core.cache) and kept on the form for its other fields."""
+    if not getattr(form, "cache_select_options", False):
+        return None
+    options = getattr(form, "_cached_select_options", None)
+    if options is None:
+        form_class = type(form)
+
+        def build():
+            return {
+                name: str(_options(field))
+                for name, field in form.fields.items()
+                if isinstance(field.widget, forms.Select)
+                and not field.widget.allow_multiple_selected
+            }
+
+        options = cached(f"select-options:{form_class.__module__}.{form_class.__qualname__}", build)
+        form._cached_select_options = options
+    return options
+
+
 @register.simple_tag
 def form_control(bound_field):
     """A filter form's control. Selects are written here in one pass: Django's widget templates
     render every option through its own template, which made the directory's ~200 options
-    the larger part of the page's time. Other controls render as Django renders them."""
+    the larger part of the page's time; where the form allows it, the options are rendered once
+    per language and data version and only the selection is marked per request. Other
+    controls render as Django renders them."""
     field = bound_field.field
     if not isinstance(field.widget, forms.Select) or field.widget.allow_multiple_selected:
         return bound_field.as_widget()
     current = bound_field.value()
     current = "" if current is None else str(current)
-    options = format_html_join(
-        "",
-        '<option value="{}"{}>{}</option>',
-        (
-            (str(value), mark_safe(" selected") if str(value) == current else "", label)
-            for value, label in field.choices
-        ),
-    )
+    cached_options = _select_options(bound_field.form)
+    if cached_options is not None and bound_field.name in cached_options:
+        value = escape(current)
+        options = mark_safe(
+            cached_options[bound_field.name].replace(
+                f'<option value="{value}">', f'<option value="{value}" selected>', 1
+            )
+        )
+    else:
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (str(value), mark_safe(" selected") if str(value) == current else "", label)
+                for value, label in field.choices
+            ),
+        )
     invalid = mark_safe(' aria-invalid="true"') if bound_field.errors else ""
     return format_html(
         '<select name="{}" id="{}"{}>{}</select>',
