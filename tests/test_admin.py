@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from growthfields.models import GrowthField
+from growthfields.models import Edition, GrowthField
 from members.models import Organisation
 from networks.models import Network
 from tests.factories import (
@@ -37,6 +37,7 @@ def one_of_everything():
     organisation = OrganisationFactory()
     organisation.growth_fields.add(figure.growth_field)
     MembershipFactory(network=network, organisation=organisation)
+    Edition.objects.create(slug="broschuere-2012", title="ThCM-Broschüre", source=figure.source)
 
 
 def our_models():
@@ -44,10 +45,11 @@ def our_models():
 
 
 def test_every_model_of_ours_is_registered():
-    """All ten models have an admin."""
+    """All eleven models have an admin."""
     names = {model.__name__ for model in our_models()}
     assert names == {
         "Source",
+        "Edition",
         "GrowthField",
         "GrowthFieldAlias",
         "KeyFigure",

@@ -8,10 +8,10 @@ from tests.factories import GrowthFieldFactory, KeyFigureFactory, NetworkFactory
 
 pytestmark = pytest.mark.django_db
 
-# Growth fields, key figures with sources, networks with member counts, the next events (their
-# organisers and growth fields are read only when there are some); plus the savepoint and its
-# release of the request's transaction (ATOMIC_REQUESTS).
-QUERIES = 4 + 2
+# Growth fields, key figures with sources, the brochure's footnote numbers, networks with member
+# counts, the next events (their organisers and growth fields are read only when there are
+# some); plus the savepoint and its release of the request's transaction (ATOMIC_REQUESTS).
+QUERIES = 5 + 2
 
 
 def test_home_renders_in_german(client, reference_data):

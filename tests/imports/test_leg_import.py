@@ -1135,7 +1135,7 @@ def test_a_key_figure_too_large_for_the_database_is_a_row_error(reference_data, 
     assert list(KeyFigure.objects.values_list("value", flat=True))
 
 
-def test_an_over_long_key_figure_text_is_reported_like_the_company_sheet(reference, tmp_path):
+def test_an_over_long_key_figure_text_is_reported_like_the_company_sheet(reference_data, tmp_path):
     """A scope note over 200 or a source over 300 characters is a row error "zu lang", row and
     column named, as in the company sheet, instead of being cut off silently."""
     scope, source = "WZ " + "x" * 250, "Q" * 301
@@ -1150,7 +1150,7 @@ def test_an_over_long_key_figure_text_is_reported_like_the_company_sheet(referen
     assert not KeyFigure.objects.filter(reference_date__year=2014).exists()
 
 
-def test_the_estimate_column_reads_the_one_yes_no_vocabulary(reference, tmp_path):
+def test_the_estimate_column_reads_the_one_yes_no_vocabulary(reference_data, tmp_path):
     """The key figures' "ca." column takes every yes/no spelling the back office's imports
     take ("wahr", "true", "falsch"), and "ca." itself; anything else is a row error."""
     from core.widgets import GermanBooleanWidget
