@@ -32,7 +32,7 @@ from members.choices import District, OrganisationKind
 from members.models import Organisation
 
 from .columns import Column, ColumnMap, limited_text, map_columns, shortened, too_long
-from .reading import Sheet
+from .reading import RowProblems, Sheet
 
 # The Organisation fields an import writes, in a fixed order (the diff compares these).
 FIELDS = Organisation.DATA_FIELDS
@@ -219,9 +219,7 @@ COMPANY_COLUMNS = (
         "revenue_meur",
         parser=_checked_number("revenue_meur", parse_german_decimal),
     ),
-    Column(
-        "Exportquote %", "export_quota", parser=_checked_number("export_quota", _export_quota)
-    ),
+    Column("Exportquote %", "export_quota", parser=_checked_number("export_quota", _export_quota)),
     Column("WZ 2008", "wz_code", parser=normalize_wz_code),
     Column("Wachstumsfelder", "growth_fields", message="unbekanntes Wachstumsfeld"),
     Column("Netzwerke", "networks", message="unbekanntes Netzwerk"),
@@ -332,11 +330,21 @@ class CompanyRowCleaner:
         """
         if not rows:
             return []
+        unreadable = [(row, cells) for row, cells in rows if type(cells) is RowProblems]
+        if unreadable:
+            rows = [(row, cells) for row, cells in rows if type(cells) is not RowProblems]
         self.numbers = numbers = [row for row, _ in rows]
         width = self.width
         self.table = list(zip_longest(*[cells[:width] for _, cells in rows]))
         self.empty = (None,) * len(rows)
         self.pending = pending = []
+        for row, problems in unreadable:
+            for problem in problems:
+                header = "" if problem.column is None else self._file_header(problem.column)
+                pending.append((row, -1, True, header, problem.value, problem.message))
+        if not rows:
+            self._report()
+            return []
 
         parsed = {key: self._parsed(key) for key in self.parsers}
         leg_ids = self._leg_ids()
@@ -499,6 +507,10 @@ class CompanyRowCleaner:
 
     def _header(self, key):
         return self.columns.spelling.get(key, key)
+
+    def _file_header(self, position):
+        headers = self.columns.headers
+        return headers[position] if position < len(headers) else f"Spalte {position + 1}"
 
 
 def clean_company_rows(sheet: Sheet, growth_field_index, network_index, issues, progress=None):
