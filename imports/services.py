@@ -90,8 +90,9 @@ def leg_import_apply(plan: ImportPlan, *, run: ImportRun, user=None) -> None:
 def _record_counts(run: ImportRun, plan: ImportPlan) -> None:
     run.rows = plan.rows
     run.report = [issue.as_dict() for issue in plan.issues]
-    run.error_count = len(plan.issues.errors)
-    run.warning_count = len(plan.issues.warnings)
+    run.error_count = plan.issues.error_count
+    run.warning_count = plan.issues.warning_count
+    run.issue_totals = plan.issues.summary() if plan.issues.truncated else []
     if plan.company:
         run.created = len(plan.company.created)
         run.updated = len(plan.company.updated)
