@@ -273,6 +273,21 @@ def xlsx_with_cells(path, cells):
     return path
 
 
+def with_cell_xml(path, target_path, coordinate, content):
+    """A copy of the XLSX at ``path`` whose cell ``coordinate`` is written as
+    ``<c r="…" {content}</c>`` in the sheet's XML (what openpyxl cannot write)."""
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(target_path, "w") as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                text = data.decode()
+                start = text.index(f'<c r="{coordinate}"')
+                end = text.index("</c>", start) + 4
+                data = (text[:start] + f'<c r="{coordinate}" {content}</c>' + text[end:]).encode()
+            target.writestr(info.filename, data)
+    return target_path
+
+
 def test_a_formula_without_a_stored_result_is_an_error_naming_the_cell(existing, tmp_path):
     """openpyxl saves formulas without results (as do other tools): such a cell is an error
     naming the cell ("B3"), not silently empty."""
@@ -289,17 +304,7 @@ def test_excel_error_values_are_refused_as_names_and_values(existing, tmp_path):
     """ "#NAME?" (an error cell of Excel) is no name, "#DIV/0!" no number: errors of their
     cells, in XLSX (error cells) and CSV (their text) alike."""
     path = xlsx_with_cells(tmp_path / "fehlerwert.xlsx", {(3, "Name"): "#NAME?"})
-    xml_path = tmp_path / "fehlerwert-e.xlsx"
-    with zipfile.ZipFile(path) as source, zipfile.ZipFile(xml_path, "w") as target:
-        for info in source.infolist():
-            data = source.read(info.filename)
-            if info.filename == "xl/worksheets/sheet1.xml":
-                text = data.decode()
-                start = text.index('<c r="B3"')
-                end = text.index("</c>", start) + 4
-                text = text[:start] + '<c r="B3" t="e"><v>#NAME?</v></c>' + text[end:]
-                data = text.encode()
-            target.writestr(info.filename, data)
+    xml_path = with_cell_xml(path, tmp_path / "fehlerwert-e.xlsx", "B3", 't="e"><v>#NAME?</v>')
     rows = later_rows()
     rows[1]["Beschäftigte"] = "#DIV/0!"
     csv_path = write_csv(tmp_path / "fehlerwert.csv", rows)
@@ -315,17 +320,7 @@ def test_an_unreadable_xlsx_row_is_named_in_german(tmp_path):
     """A cell Excel cannot hold (a number cell with text) makes the file unreadable from its
     row on, in German and without openpyxl's English reason."""
     path = xlsx_with_cells(tmp_path / "kaputt.xlsx", {})
-    broken = tmp_path / "kaputt2.xlsx"
-    with zipfile.ZipFile(path) as source, zipfile.ZipFile(broken, "w") as target:
-        for info in source.infolist():
-            data = source.read(info.filename)
-            if info.filename == "xl/worksheets/sheet1.xml":
-                text = data.decode()
-                start = text.index('<c r="M4"')
-                end = text.index("</c>", start) + 4
-                text = text[:start] + '<c r="M4" t="n"><v>zwölf</v></c>' + text[end:]
-                data = text.encode()
-            target.writestr(info.filename, data)
+    broken = with_cell_xml(path, tmp_path / "kaputt2.xlsx", "M4", 't="n"><v>zwölf</v>')
     run = services.leg_import_run(path=broken)
     assert run.status == RunStatus.REFUSED
     assert "ab Zeile 4 nicht lesbar" in run.message, run.message
