@@ -24,8 +24,9 @@ NO_DATA = {
     "n.a.",
 }
 _APPROXIMATE = re.compile(r"^(?:ca\.?|circa|etwa|~)\s*", re.IGNORECASE)
-_GERMAN_NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?$")
-_PLAIN_DECIMAL = re.compile(r"^[+-]?\d+\.\d+$")
+# ASCII digits only (re.ASCII): \d alone also takes "١٢٣" and "１２３", and Decimal() reads them.
+_GERMAN_NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?$", re.ASCII)
+_PLAIN_DECIMAL = re.compile(r"^[+-]?\d+\.\d+$", re.ASCII)
 
 
 def is_no_data(value) -> bool:
@@ -107,7 +108,7 @@ def normalize_leg_id(value) -> str:
     return text
 
 
-_WZ = re.compile(r"^(?:[A-Z]\s*)?(\d{2})\.?(\d{1,2})?(?:\.?(\d))?$")
+_WZ = re.compile(r"^(?:[A-Z]\s*)?(\d{2})\.?(\d{1,2})?(?:\.?(\d))?$", re.ASCII)
 
 
 def normalize_wz_code(value) -> str:
@@ -144,6 +145,8 @@ def parse_german_date(value) -> datetime.date | None:
     if is_no_data(value):
         return None
     text = str(value).strip()
+    if not text.isascii():  # strptime reads any script's digits
+        raise ValueError("kein Datum (TT.MM.JJJJ erwartet)")
     for fmt in ("%d.%m.%Y", "%Y-%m-%d", "%d.%m.%y"):
         try:
             return datetime.datetime.strptime(text, fmt).date()
@@ -159,7 +162,7 @@ def parse_year(value) -> int | None:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = str(value).strip()
-    if not re.fullmatch(r"\d{4}", text):
+    if not re.fullmatch(r"[0-9]{4}", text):
         raise ValueError("kein Jahr (vier Ziffern erwartet)")
     year = int(text)
     if not 1500 <= year <= datetime.date.today().year + 1:

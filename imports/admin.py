@@ -214,6 +214,7 @@ class ImportRunAdmin(admin.ModelAdmin):
             may_import = request.user.has_perm(views.IMPORT_PERMISSION)
             extra_context.update(
                 issues=views.issue_page(request, run),
+                **views.issue_totals_context(run),
                 may_import=may_import,
                 is_open=run.status == RunStatus.PREVIEW,
                 may_revert=may_import and run.revertible,

@@ -9,7 +9,7 @@ matches a file's headers against a sheet's columns.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .issues import IssueList
 
@@ -66,6 +66,7 @@ class ColumnMap:
 
     index: dict[str, int]
     spelling: dict[str, str]
+    headers: list[str] = field(default_factory=list)  # the file's headers, in file order
 
 
 def map_columns(headers: list[str], issues: IssueList, columns, *, sheet="") -> ColumnMap | None:
@@ -93,4 +94,4 @@ def map_columns(headers: list[str], issues: IssueList, columns, *, sheet="") -> 
             issues.error(1, column.header, "", missing)
     if issues.error_count > errors_before:
         return None
-    return ColumnMap(index=index, spelling=spelling)
+    return ColumnMap(index=index, spelling=spelling, headers=list(headers))

@@ -19,7 +19,8 @@ from .leg import FIELDS, CompanyRecord
 from .models import ImportRunLink
 from .writers import insert_rows, update_rows
 
-SNAPSHOT = ("id", "leg_id", *FIELDS)
+SNAPSHOT = ("id", "leg_id", *FIELDS, "version")
+_VERSION = len(SNAPSHOT) - 1
 GrowthFieldLink = Organisation.growth_fields.through
 IN_CHUNK = 5000
 
@@ -144,30 +145,80 @@ def plan_companies(records: list[CompanyRecord]) -> CompanyPlan:
     return plan
 
 
+class PlanOutdated(Exception):
+    """Rows of the file changed in the database since the plan read them (a back-office edit,
+    another import): nothing is written, the rows are named."""
+
+    def __init__(self, rows):
+        self.rows = sorted(rows)
+        shown = ", ".join(map(str, self.rows[:20])) + (" …" if len(self.rows) > 20 else "")
+        super().__init__(
+            f"Seit der Prüfung der Datei wurden Organisationen in der Datenbank geändert oder "
+            f"angelegt (Zeilen {shown}, z. B. im Backoffice oder durch einen anderen Import). "
+            "Es wurde nichts geschrieben, um diese Änderungen nicht zu überschreiben; bitte den "
+            "Import erneut starten."
+        )
+
+
+def outdated_rows(plan: CompanyPlan) -> list[int]:
+    """The file rows whose organisation changed since the plan read it: a new version of an
+    organisation to update, or an organisation with a LEG-ID the plan would create. Read in
+    the write transaction, after the import's lock (``imports.services``)."""
+    rows = []
+    if plan.updated:
+        planned = {pk: (record.row, plan.snapshot[record.leg_id][_VERSION])
+                   for record, pk, _changes in plan.updated}  # fmt: skip
+        current = dict(
+            _rows_where(Organisation.objects.all(), "id", list(planned), "id", "version")
+        )
+        rows += [row for pk, (row, version) in planned.items() if current.get(pk) != version]
+    if plan.created:
+        row_of = {record.leg_id: record.row for record in plan.created}
+        queryset = Organisation.objects.filter(leg_id__isnull=False)
+        rows += [row_of[leg_id] for (leg_id,) in _rows_where(queryset, "leg_id", row_of, "leg_id")
+                 if leg_id in row_of]  # fmt: skip
+    return rows
+
+
 def apply_companies(plan: CompanyPlan, *, run, now, user, reason) -> None:
     """Write the company plan (inside the caller's transaction): organisations, their history,
     growth-field links (those of existing organisations noted on the run) and memberships
-    with their history."""
+    with their history.
+
+    Each organisation is updated only if it still has the version the plan read; otherwise
+    ``PlanOutdated`` names its row and the caller's transaction writes nothing."""
+    outdated = outdated_rows(plan)
+    if outdated:
+        raise PlanOutdated(outdated)
     insert_rows(
         Organisation,
         ["leg_id", *FIELDS, "published", "created_at", "updated_at"],
         [(r.leg_id, *r.values, True, now, now) for r in plan.created],
     )
-    update_rows(
+    version_of = {row[0]: row[_VERSION] for row in plan.snapshot.values()}
+    missed = update_rows(
         Organisation,
         "id",
         [*FIELDS, "updated_at"],
-        [(pk, *record.values, now) for record, pk, changes in plan.updated if changes],
+        [
+            (pk, *record.values, now, version_of[pk])
+            for record, pk, changes in plan.updated
+            if changes
+        ],
         increment=("version",),
+        expect="version",
     )
     # Organisations that only gain links: a new version, but no history entry of their own.
-    update_rows(
+    missed |= update_rows(
         Organisation,
         "id",
         [],
-        [(pk,) for _record, pk, changes in plan.updated if not changes],
+        [(pk, version_of[pk]) for _record, pk, changes in plan.updated if not changes],
         increment=("version",),
+        expect="version",
     )
+    if missed:  # changed between the check above and the write (PostgreSQL's READ COMMITTED)
+        raise PlanOutdated([record.row for record, pk, _ in plan.updated if pk in missed])
     ids = {leg_id: row[0] for leg_id, row in plan.snapshot.items()}
     if plan.created:
         ids.update(_ids_of([r.leg_id for r in plan.created]))

@@ -1,7 +1,9 @@
 """The key-figures sheet (``Kennzahlen``): yearly figures per growth field, as in Anlage 2."""
 
 import datetime
+import hashlib
 import re
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -18,6 +20,7 @@ from growthfields.models import KeyFigure, Source
 from .columns import REQUIRED_MESSAGE, Column, header_key, limited_text, map_columns, shortened
 from .history import id_watermark, inserted_after, with_ids, write_history
 from .issues import IssueList
+from .reading import RowProblems
 from .writers import insert_rows, update_rows
 
 METRICS = {
@@ -37,6 +40,24 @@ CORRECTABLE = ("value", "approximate", "scope_note", "reference_precision")
 IN_CHUNK = 5000
 CENT = Decimal("0.01")
 VALUE_LIMIT = Decimal(10) ** (KeyFigure._meta.get_field("value").max_digits - 2)
+
+
+def source_key(title: str) -> str:
+    """The matching key of a source title: ``normalize_name``, which keeps Latin letters and
+    digits only; a title without any ("Статистика", "統計局") is keyed by its own text, so two
+    such titles are two sources, not one."""
+    return normalize_name(title) or "\x00" + " ".join(
+        unicodedata.normalize("NFKC", title).casefold().split()
+    )
+
+
+def source_slug(title: str, date) -> str:
+    """A new source's slug: the title's slug and its date; a title without Latin letters gets
+    a short hash of itself instead (its slug would be empty, and equal for every such title)."""
+    slug = slugify(title)[:80].strip("-")
+    if not slug:
+        slug = "quelle-" + hashlib.sha256(title.encode()).hexdigest()[:10]
+    return f"{slug}-{date:%Y%m%d}"
 
 
 def is_key_figure_sheet(headers) -> bool:
@@ -63,7 +84,7 @@ class KeyFigureRecord:
             self.growth_field_id,
             self.metric,
             self.reference_date,
-            normalize_name(self.source_title),
+            source_key(self.source_title),
         )
 
 
@@ -73,20 +94,23 @@ def parse_reference(value):
         return value.date(), DatePrecision.DAY
     if isinstance(value, datetime.date):
         return value, DatePrecision.DAY
-    if isinstance(value, int | float) and float(value).is_integer():
+    if isinstance(value, int | float) and float(value).is_integer() and abs(value) < 10_000:
         value = str(int(value))
     text = str(value or "").strip()
-    if re.fullmatch(r"\d{4}", text):
-        return datetime.date(int(text), 1, 1), DatePrecision.YEAR
-    match = re.fullmatch(r"(\d{1,2})[./](\d{4})", text)
-    if match:
-        month, year = int(match.group(1)), int(match.group(2))
-        if 1 <= month <= 12:
-            return datetime.date(year, month, 1), DatePrecision.MONTH
+    refused = ValueError("kein Stand (JJJJ, MM.JJJJ oder TT.MM.JJJJ erwartet)")
+    if not text.isascii():  # "٢٠١٤": \d and strptime take any script's digits
+        raise refused
     try:
+        if re.fullmatch(r"[0-9]{4}", text):
+            return datetime.date(int(text), 1, 1), DatePrecision.YEAR
+        match = re.fullmatch(r"([0-9]{1,2})[./]([0-9]{4})", text)
+        if match:
+            month, year = int(match.group(1)), int(match.group(2))
+            if 1 <= month <= 12:
+                return datetime.date(year, month, 1), DatePrecision.MONTH
         return datetime.datetime.strptime(text, "%d.%m.%Y").date(), DatePrecision.DAY
-    except ValueError:
-        raise ValueError("kein Stand (JJJJ, MM.JJJJ oder TT.MM.JJJJ erwartet)") from None
+    except ValueError:  # also "year 0 is out of range": Python's English never reaches staff
+        raise refused from None
 
 
 def _metric(raw):
@@ -164,6 +188,18 @@ class KeyFigureRowCleaner:
             self.error(row, key, shown, str(problem))
             return default
 
+    def unreadable(self, row, problems):
+        """Report a row whose cells cannot be trusted (``reading.RowProblems``)."""
+        headers = self.columns.headers
+        for problem in problems:
+            column = problem.column
+            header = (
+                ""
+                if column is None
+                else (headers[column] if column < len(headers) else f"Spalte {column + 1}")
+            )
+            self.issues.error(row, header, problem.value, problem.message)
+
     def growth_field(self, row, values):
         raw = self.cell(values, "growth_field")
         field_id = self.growth_field_index.get(normalize_name(str(raw or "")))
@@ -176,15 +212,17 @@ class KeyFigureRowCleaner:
         """(value, approximate) of the "Wert" cell, scaled to the metric's unit and checked."""
         raw = self.cell(values, "value")
         try:
-            value, approximate = parse_german_decimal(
-                raw, percent=metric in Metric.percentages()
-            )
+            value, approximate = parse_german_decimal(raw, percent=metric in Metric.percentages())
         except ValueError as problem:
             self.error(row, "value", raw, str(problem))
             return None, False
         if value is None:
             return None, approximate
-        value = (value * factor).quantize(CENT, rounding=ROUND_HALF_UP)
+        value = value * factor
+        if abs(value) >= VALUE_LIMIT:  # before rounding: quantize fails beyond 28 digits
+            self.error(row, "value", raw, "Wert zu groß")
+            return None, approximate
+        value = value.quantize(CENT, rounding=ROUND_HALF_UP)
         if value >= VALUE_LIMIT:
             self.error(row, "value", raw, "Wert zu groß")
         elif value < 0:
@@ -240,6 +278,9 @@ def clean_key_figure_rows(sheet, growth_field_index, issues: IssueList):
     records, rows = [], 0
     for row, values in sheet.rows:
         rows += 1
+        if type(values) is RowProblems:
+            cleaner.unreadable(row, values)
+            continue
         record = cleaner.record(row, values)
         if record is not None and cleaner.unique(record, values):
             records.append(record)
@@ -269,15 +310,15 @@ def _edition(editions, date):
 def plan_key_figures(records, issues: IssueList) -> KeyFigurePlan:
     editions = defaultdict(list)  # normalised title -> [(reference date, id)], oldest first
     for source in Source.objects.order_by(F("reference_date").asc(nulls_first=True)):
-        editions[normalize_name(source.title)].append((source.reference_date, source.pk))
+        editions[source_key(source.title)].append((source.reference_date, source.pk))
     existing = {
-        (f.growth_field_id, f.metric, f.reference_date, normalize_name(f.source.title)): f
+        (f.growth_field_id, f.metric, f.reference_date, source_key(f.source.title)): f
         for f in KeyFigure.objects.select_related("source")
     }
     new_sources = {}
     created, updated, unchanged = [], [], 0
     for record in records:
-        title = normalize_name(record.source_title)
+        title = source_key(record.source_title)
         figure = existing.get(record.key)
         if figure is not None:
             record.source_id = figure.source_id
@@ -329,7 +370,7 @@ def apply_key_figures(plan: KeyFigurePlan, *, now, user, reason):
     history = {"now": now, "user": user, "reason": reason}
     new_sources = [
         {
-            "slug": f"{slugify(raw)[:80]}-{date:%Y%m%d}",
+            "slug": source_slug(raw, date),
             "title": raw,
             "reference_date": date,
             "reference_precision": precision,
@@ -339,7 +380,7 @@ def apply_key_figures(plan: KeyFigurePlan, *, now, user, reason):
     watermark = _insert(Source, new_sources, **history)
     sources = (
         {
-            normalize_name(title): pk
+            source_key(title): pk
             for pk, title in Source.objects.filter(pk__gt=watermark).values_list("pk", "title")
         }
         if new_sources
@@ -368,5 +409,5 @@ def _figure(record, sources) -> dict:
         "scope_note": record.scope_note,
         "reference_date": record.reference_date,
         "reference_precision": record.reference_precision,
-        "source_id": record.source_id or sources[normalize_name(record.source_title)],
+        "source_id": record.source_id or sources[source_key(record.source_title)],
     }

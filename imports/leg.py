@@ -31,8 +31,9 @@ from core.text import normalize_name
 from members.choices import District, OrganisationKind
 from members.models import Organisation
 
+from .choices import Severity
 from .columns import Column, ColumnMap, limited_text, map_columns, shortened, too_long
-from .reading import Sheet
+from .reading import RowProblems, Sheet
 
 # The Organisation fields an import writes, in a fixed order (the diff compares these).
 FIELDS = Organisation.DATA_FIELDS
@@ -219,9 +220,7 @@ COMPANY_COLUMNS = (
         "revenue_meur",
         parser=_checked_number("revenue_meur", parse_german_decimal),
     ),
-    Column(
-        "Exportquote %", "export_quota", parser=_checked_number("export_quota", _export_quota)
-    ),
+    Column("Exportquote %", "export_quota", parser=_checked_number("export_quota", _export_quota)),
     Column("WZ 2008", "wz_code", parser=normalize_wz_code),
     Column("Wachstumsfelder", "growth_fields", message="unbekanntes Wachstumsfeld"),
     Column("Netzwerke", "networks", message="unbekanntes Netzwerk"),
@@ -332,11 +331,23 @@ class CompanyRowCleaner:
         """
         if not rows:
             return []
+        unreadable = [(row, cells) for row, cells in rows if type(cells) is RowProblems]
+        if unreadable:
+            rows = [(row, cells) for row, cells in rows if type(cells) is not RowProblems]
         self.numbers = numbers = [row for row, _ in rows]
         width = self.width
         self.table = list(zip_longest(*[cells[:width] for _, cells in rows]))
         self.empty = (None,) * len(rows)
-        self.pending = pending = []
+        self.pending = []
+        self.refused = refused = set()
+        for row, problems in unreadable:
+            for problem in problems:
+                header = "" if problem.column is None else self._file_header(problem.column)
+                if self.issues.admit(Severity.ERROR, header):
+                    self.pending.append((row, -1, True, header, problem.value, problem.message))
+        if not rows:
+            self._report()
+            return []
 
         parsed = {key: self._parsed(key) for key in self.parsers}
         leg_ids = self._leg_ids()
@@ -378,7 +389,6 @@ class CompanyRowCleaner:
         }
         values = zip(*(by_field[name] for name in FIELDS), strict=True)
         records = zip(numbers, leg_ids, values, growth_fields, networks, strict=True)
-        refused = {row for row, _check, is_error, *_ in pending if is_error}
         self._report()
         return [
             CompanyRecord(
@@ -393,14 +403,20 @@ class CompanyRowCleaner:
         return self.table[at] if at is not None and at < len(self.table) else self.empty
 
     def _issue(self, index, check, is_error, key, value, message):
-        self.pending.append((self.numbers[index], _ORDER[check], is_error, key, value, message))
+        """Count an issue of the chunk; keep it for the report unless its kind is full."""
+        row = self.numbers[index]
+        if is_error:
+            self.refused.add(row)
+        severity = Severity.ERROR if is_error else Severity.WARNING
+        if self.issues.admit(severity, self._header(key)):
+            self.pending.append((row, _ORDER[check], is_error, key, value, message))
 
     def _report(self):
         self.pending.sort(key=itemgetter(0, 1))
-        issues = self.issues
+        keep = self.issues.keep
         for row, _check, is_error, key, value, message in self.pending:
-            report = issues.error if is_error else issues.warning
-            report(row, self._header(key), value, message)
+            severity = Severity.ERROR if is_error else Severity.WARNING
+            keep(row, self._header(key), value, message, severity)
 
     def _parsed(self, key):
         """The column's clean values; each distinct cell value is parsed once per file."""
@@ -499,6 +515,10 @@ class CompanyRowCleaner:
 
     def _header(self, key):
         return self.columns.spelling.get(key, key)
+
+    def _file_header(self, position):
+        headers = self.columns.headers
+        return headers[position] if position < len(headers) else f"Spalte {position + 1}"
 
 
 def clean_company_rows(sheet: Sheet, growth_field_index, network_index, issues, progress=None):

@@ -102,7 +102,19 @@ class ImportRun(models.Model):
         verbose_name=_("Bericht"),
         default=list,
         blank=True,
-        help_text=_("Alle Fehler und Warnungen: Zeile, Spalte, Wert, Grund."),
+        help_text=_(
+            "Die Fehler und Warnungen (je Spalte höchstens die ersten 1.000): Zeile, Spalte, "
+            "Wert, Grund."
+        ),
+    )
+    issue_totals = models.JSONField(
+        verbose_name=_("Meldungen je Spalte"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Nur wenn der Bericht gekürzt ist: Anzahl der Fehler und Warnungen je Spalte; der "
+            "Bericht enthält davon die ersten."
+        ),
     )
     changes = models.JSONField(
         verbose_name=_("Änderungen (Auszug)"),

@@ -179,4 +179,10 @@ def leg_import_plan(
         plan.rows += rows
         if not plan.refused:
             plan.key_figures = keyfigures.plan_key_figures(records, issues)
+    if plan.rows == 0 and not plan.refused:
+        issues.error(1, "", "", NO_DATA_ROWS)
+        plan.company = plan.key_figures = None
     return plan
+
+
+NO_DATA_ROWS = "Die Datei enthält keine Datenzeilen, nur die Kopfzeile; es wurde nichts importiert."

@@ -18,6 +18,9 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
+from openpyxl.cell.read_only import EMPTY_CELL, ReadOnlyCell
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
 
 from core import xlsx
 from core.csvsafe import QUOTE, unneutralise
@@ -33,6 +36,32 @@ KEY_FIGURE_SHEET = "Kennzahlen"
 
 class ImportFileError(Exception):
     """The file as a whole cannot be read; the message says why, in German."""
+
+
+# The values Excel shows instead of a result (also as text in a CSV saved from Excel).
+EXCEL_ERRORS = frozenset(
+    {"#NAME?", "#REF!", "#VALUE!", "#DIV/0!", "#N/A", "#NUM!", "#NULL!", "#SPILL!", "#CALC!",
+     "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"}
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class CellProblem:
+    """Why a row cannot be read as it stands: ``column`` is the cell's position in the row
+    (None for the row as a whole), ``value`` what staff may be shown of it."""
+
+    column: int | None
+    value: str
+    message: str
+
+
+class RowProblems(tuple):
+    """A row's ``CellProblem``s; ``Sheet.rows`` yields it instead of the row's cells.
+
+    The sheets' cleaners report each problem as an error of its row and clean nothing else of
+    that row: its cells cannot be trusted (a cell swallowed the next line, or one is missing),
+    and what they hold (another organisation's address) must not appear in any report.
+    """
 
 
 @dataclass
@@ -123,11 +152,14 @@ def _open_csv(data: bytes) -> Spreadsheet:
     text, encoding = _decode(data)
     if not text.strip():
         raise ImportFileError("Die Datei ist leer.")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=";", quotechar='"', strict=False)
+    # strict: a quote that is not closed where a cell ends is an error, not part of the text.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=";", quotechar='"', strict=True)
     try:
         headers = next(reader)
     except csv.Error as error:
-        raise ImportFileError(f"Die Kopfzeile ist kein gültiges CSV: {error}") from error
+        raise ImportFileError(
+            "Die Kopfzeile ist kein gültiges CSV: " + _csv_problem(error)
+        ) from error
     if len(headers) <= 1:
         first = headers[0] if headers else ""
         for delimiter, label in ((",", "Komma"), ("\t", "Tabulator"), ("|", "senkrechter Strich")):
@@ -144,29 +176,104 @@ def _open_csv(data: bytes) -> Spreadsheet:
     return Spreadsheet(
         format="csv",
         encoding=encoding,
-        sheets=[Sheet(name="", headers=[h.strip() for h in headers], rows=_csv_rows(reader))],
+        sheets=[
+            Sheet(
+                name="",
+                headers=[h.strip() for h in headers],
+                rows=_csv_rows(reader, len(headers)),
+            )
+        ],
     )
 
 
-def _csv_rows(reader) -> Iterator[tuple[int, list]]:
+def _csv_problem(error: csv.Error) -> str:
+    """The csv module's (English) reason in German."""
+    reason = str(error)
+    if "end of data" in reason or "expected after" in reason or "EOF" in reason:
+        return "ein Anführungszeichen ist nicht geschlossen (oder steht mitten in einer Zelle)"
+    if "field larger than field limit" in reason:
+        return "eine Zelle ist zu lang"
+    return "die Zeile lässt sich nicht lesen"
+
+
+def _csv_rows(reader, width) -> Iterator[tuple[int, list]]:
+    """Every non-empty row with its spreadsheet row number; a row whose cells cannot be
+    trusted comes as ``RowProblems`` (wrong number of cells, a cell over several lines of the
+    file holding a ``;``: an unclosed quote that swallowed the next line, Excel error
+    values)."""
     limit = settings.LEG_IMPORT_MAX_ROWS
     row_number = 1
     while True:
+        first_line = reader.line_num + 1
         try:
             values = next(reader)
         except StopIteration:
             return
         except csv.Error as error:
             raise ImportFileError(
-                f"Zeile {row_number + 1}: kein gültiges CSV ({error})."
+                f"Zeile {row_number + 1} (ab Zeile {first_line} der Datei): kein gültiges CSV, "
+                f"{_csv_problem(error)}. Es wurde nichts importiert."
             ) from error
         row_number += 1
         if row_number - 1 > limit:
             raise ImportFileError(f"Die Datei hat mehr als {limit} Datenzeilen.")
-        if any(value.strip() for value in values):
-            if QUOTE in "".join(values):  # one test per row; rarely true
-                values = [unneutralise(value) for value in values]
-            yield row_number, values
+        if not any(value.strip() for value in values):
+            continue
+        joined = "".join(values)
+        if len(values) != width:
+            yield row_number, _wrong_count(row_number, len(values), width)
+            continue
+        if reader.line_num > first_line and ";" in joined and _swallowed(values):
+            yield row_number, RowProblems([CellProblem(None, "", _swallowed_message(
+                row_number, first_line, reader.line_num
+            ))])  # fmt: skip
+            continue
+        if "#" in joined and not EXCEL_ERRORS.isdisjoint(map(str.strip, values)):
+            yield row_number, _excel_errors(values)
+            continue
+        if QUOTE in joined:  # one test per row; rarely true
+            values = [unneutralise(value) for value in values]
+        yield row_number, values
+
+
+def _wrong_count(row_number, count, width) -> RowProblems:
+    more = "zu viele" if count > width else "zu wenige"
+    return RowProblems(
+        [
+            CellProblem(
+                None,
+                "",
+                f"Zeile {row_number}: {count} Zellen statt {width} wie in der Kopfzeile "
+                f"({more}; fehlt ein Trennzeichen oder ist ein Anführungszeichen nicht "
+                "geschlossen?). Die Zeile wird nicht gelesen.",
+            )
+        ]
+    )
+
+
+def _swallowed(values) -> bool:
+    """A cell reaching over a line break and holding the delimiter: an unclosed quote ate the
+    following line(s) of the file."""
+    return any(("\n" in value or "\r" in value) and ";" in value for value in values)
+
+
+def _swallowed_message(row_number, first_line, last_line) -> str:
+    return (
+        f"Zeile {row_number}: eine Zelle reicht über die Zeilen {first_line} bis {last_line} "
+        "der Datei und enthält Semikolons; vermutlich ist ein Anführungszeichen nicht "
+        "geschlossen. Die Zeile wird nicht gelesen."
+    )
+
+
+def _excel_errors(values) -> RowProblems:
+    return RowProblems(
+        CellProblem(position, value.strip(), _EXCEL_ERROR_MESSAGE)
+        for position, value in enumerate(values)
+        if isinstance(value, str) and value.strip() in EXCEL_ERRORS
+    )
+
+
+_EXCEL_ERROR_MESSAGE = "Excel-Fehlerwert statt eines Werts; bitte die Zelle in Excel korrigieren"
 
 
 def check_xlsx_archive(source) -> None:
@@ -205,30 +312,70 @@ def _open_xlsx(path: Path) -> Spreadsheet:
 
 
 def _xlsx_sheet(worksheet) -> Sheet:
-    max_rows, max_columns = settings.LEG_IMPORT_MAX_ROWS, settings.LEG_IMPORT_MAX_COLUMNS
-    declared_rows, declared_columns = worksheet.max_row or 0, worksheet.max_column or 0
-    if declared_columns > max_columns or declared_rows > max_rows + 1:
+    max_columns = settings.LEG_IMPORT_MAX_COLUMNS
+    declared_columns = worksheet.max_column or 0
+    if declared_columns > max_columns:
         raise ImportFileError(
-            f"Das Tabellenblatt „{worksheet.title}“ gibt {declared_rows} Zeilen und "
-            f"{declared_columns} Spalten an; erlaubt sind höchstens {max_rows} Zeilen und "
-            f"{max_columns} Spalten. Die Datei wird nicht verarbeitet."
+            f"Das Tabellenblatt „{worksheet.title}“ gibt {declared_columns} Spalten an; "
+            f"erlaubt sind höchstens {max_columns}. Die Datei wird nicht verarbeitet."
         )
-    # Within the limits the declaration is not trusted either: many tools write
-    # <dimension ref="A1"/> whatever the sheet holds, and openpyxl would stop after row 1.
-    worksheet.reset_dimensions()
-    rows = worksheet.iter_rows(max_col=max_columns)
+    # The declared rows are not trusted, neither way: many tools write <dimension ref="A1"/>
+    # whatever the sheet holds, and a formatted but empty sheet declares all 1,048,576 rows.
+    # Only rows with a value count against LEG_IMPORT_MAX_ROWS (``_xlsx_rows``).
+    rows = _xlsx_parsed_rows(worksheet, max_columns)
     try:
-        header_row = next(rows)
-    except StopIteration:
-        raise ImportFileError(f"Das Tabellenblatt „{worksheet.title}“ ist leer.") from None
+        first = next(rows, None)
     except Exception as error:
-        raise ImportFileError(f"Die Excel-Datei kann nicht gelesen werden ({error}).") from error
+        raise ImportFileError(_xlsx_unreadable(1)) from error
+    if first is None:
+        raise ImportFileError(f"Das Tabellenblatt „{worksheet.title}“ ist leer.")
+    number, header_row = first
+    if number != 1:  # row 1 is empty: the first row read is data, not headers
+        header_row = []
     headers = ["" if cell.value is None else str(cell.value).strip() for cell in header_row]
     while headers and not headers[-1]:
         headers.pop()
     if not headers:
         raise ImportFileError(f"Das Tabellenblatt „{worksheet.title}“ hat keine Kopfzeile.")
     return Sheet(name=worksheet.title, headers=headers, rows=_xlsx_rows(rows, len(headers)))
+
+
+class NoResult(str):
+    """A formula cell saved without its result (the workbook was never calculated)."""
+
+
+class _CellParser(WorkSheetParser):
+    """openpyxl's sheet parser, telling a formula without a stored result from an empty cell
+    (openpyxl gives None for both when it reads results, ``data_only``)."""
+
+    def parse_cell(self, element):
+        cell = super().parse_cell(element)
+        if cell["value"] is None and element.find(FORMULA_TAG) is not None:
+            formula = element.findtext(FORMULA_TAG) or ""
+            cell["value"] = NoResult(f"={formula}" if formula else "=")
+            cell["data_type"] = "f"
+        return cell
+
+
+def _xlsx_parsed_rows(worksheet, max_columns):
+    """``(row number, [cells])`` of every row the sheet's XML holds, numbered as Excel shows
+    them; cells beyond ``max_columns`` left out. The sheet is read once, as it streams."""
+    workbook = worksheet.parent
+    with worksheet._get_source() as source:
+        parser = _CellParser(
+            source,
+            worksheet._shared_strings,
+            data_only=True,
+            epoch=workbook.epoch,
+            date_formats=workbook._date_formats,
+            timedelta_formats=workbook._timedelta_formats,
+        )
+        for number, cells in parser.parse():
+            row = [None] * min(max_columns, cells[-1]["column"] if cells else 0)
+            for cell in cells:
+                if cell["column"] <= max_columns:
+                    row[cell["column"] - 1] = ReadOnlyCell(worksheet, **cell)
+            yield number, [EMPTY_CELL if cell is None else cell for cell in row]
 
 
 def _cell_value(cell):
@@ -240,23 +387,68 @@ def _cell_value(cell):
     return value
 
 
+def _xlsx_unreadable(row_number) -> str:
+    return (
+        f"Die Excel-Datei ist ab Zeile {row_number} nicht lesbar (beschädigte Tabelle oder "
+        "ungültiger Zellwert). Bitte in Excel öffnen und neu speichern."
+    )
+
+
 def _xlsx_rows(rows, width) -> Iterator[tuple[int, list]]:
+    """The data rows with a value; a row with an Excel error value or a formula without a
+    result comes as ``RowProblems`` naming its cells; cells right of the last header with a
+    value make the row's cell count wrong."""
     limit = settings.LEG_IMPORT_MAX_ROWS
-    row_number = 1
+    row_number, data_rows = 1, 0
     try:
-        for values in rows:
-            row_number += 1
-            if row_number - 1 > limit:
+        for row_number, cells in rows:
+            values = [_cell_value(cell) for cell in cells]
+            if not any(value not in (None, "") for value in values):
+                continue
+            data_rows += 1
+            if data_rows > limit:
                 raise ImportFileError(f"Die Datei hat mehr als {limit} Datenzeilen.")
-            values = [_cell_value(cell) for cell in values[:width]]
+            problems = _xlsx_problems(row_number, cells, values, width)
+            if problems:
+                yield row_number, problems
+                continue
+            values = values[:width]
             if any(type(value) is str and value[:1] == QUOTE for value in values):  # rarely
                 values = [unneutralise(value) for value in values]
-            if any(value not in (None, "") for value in values):
-                values += [None] * (width - len(values))
-                yield row_number, values
+            values += [None] * (width - len(values))
+            yield row_number, values
     except ImportFileError:
         raise
     except Exception as error:
-        raise ImportFileError(
-            f"Die Excel-Datei ist ab Zeile {row_number} nicht lesbar ({error})."
-        ) from error
+        raise ImportFileError(_xlsx_unreadable(row_number + 1)) from error
+
+
+def _xlsx_problems(row_number, cells, values, width) -> RowProblems | None:
+    problems = []
+    for position, (cell, value) in enumerate(zip(cells, values, strict=True)):
+        if type(value) is NoResult:
+            where = f"{get_column_letter(position + 1)}{row_number}"
+            problems.append(
+                CellProblem(
+                    position,
+                    str(value),
+                    f"Formel ohne gespeichertes Ergebnis (Zelle {where}); bitte die Datei in "
+                    "Excel neu berechnen und speichern",
+                )
+            )
+        elif getattr(cell, "data_type", "") == "e" or (
+            isinstance(value, str) and value.strip() in EXCEL_ERRORS
+        ):
+            problems.append(CellProblem(position, str(value).strip(), _EXCEL_ERROR_MESSAGE))
+    extra = [v for v in values[width:] if v not in (None, "")]
+    if extra:
+        problems.insert(
+            0,
+            CellProblem(
+                None,
+                "",
+                f"Zeile {row_number}: {width + len(extra)} Zellen mit Werten, aber nur "
+                f"{width} Spalten in der Kopfzeile. Die Zeile wird nicht gelesen.",
+            ),
+        )
+    return RowProblems(problems) if problems else None

@@ -13,6 +13,7 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
+from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
@@ -20,7 +21,7 @@ from core import cache as portal_cache
 
 from . import keyfigures
 from .choices import RunOrigin, RunStatus
-from .companies import apply_companies
+from .companies import PlanOutdated, apply_companies
 from .issues import Issue
 from .models import ImportRun
 from .plan import ImportPlan, _noop, file_sha256, leg_import_plan
@@ -59,8 +60,38 @@ def _gc_paused():
             gc.enable()
 
 
+# The key of PostgreSQL's advisory lock held by the import that writes (any 64-bit number
+# no other code uses; "LEG" in ASCII).
+IMPORT_LOCK_KEY = 0x4C4547
+
+
+def before_write() -> None:
+    """Called between the plan and the write, outside any lock: a hook for tests that change
+    the database while an import is under way."""
+
+
+def _import_lock(run: ImportRun, progress=_noop) -> None:
+    """One import writes at a time. On PostgreSQL a transaction-level advisory lock: a second
+    import waits for the first to commit (at most ``LEG_IMPORT_LOCK_WAIT`` seconds, then a
+    ``DatabaseError`` fails the run with a German message). On SQLite the run's first write
+    takes the database's write lock, which serialises writers anyway; from here on the rows
+    the plan read cannot change under the import."""
+    if connection.vendor != "postgresql":
+        ImportRun.objects.filter(pk=run.pk).update(applied_at=None)
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [IMPORT_LOCK_KEY])
+        if cursor.fetchone()[0]:
+            return
+        progress("Warten auf einen anderen Import")
+        wait = int(settings.LEG_IMPORT_LOCK_WAIT * 1000)
+        cursor.execute(f"SET LOCAL lock_timeout = {wait}")
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK_KEY])
+        cursor.execute("SET LOCAL lock_timeout TO DEFAULT")
+
+
 @transaction.atomic
-def leg_import_apply(plan: ImportPlan, *, run: ImportRun, user=None) -> None:
+def leg_import_apply(plan: ImportPlan, *, run: ImportRun, user=None, progress=_noop) -> None:
     """Write a plan: set-based, in one transaction, with history entries written in bulk.
 
     Every history entry names the (saved) ``run`` ("LEG-Import #12"), and the run records
@@ -70,7 +101,13 @@ def leg_import_apply(plan: ImportPlan, *, run: ImportRun, user=None) -> None:
 
     Bulk writes send no model signals, so the pages' cached figures and counts are made stale
     here, when the transaction commits: until then visitors read the old data anyway, and
-    the cached pages keep being served while the import writes."""
+    the cached pages keep being served while the import writes.
+
+    The import takes its lock first (``_import_lock``), then checks that every organisation
+    it updates still has the version the plan read (``companies.PlanOutdated`` otherwise),
+    and dates its history entries at the time of the write, after any wait for the lock."""
+    before_write()
+    _import_lock(run, progress)
     now = timezone.now()
     portal_cache.invalidate_on_commit()
     run.applied_at = now
@@ -90,8 +127,9 @@ def leg_import_apply(plan: ImportPlan, *, run: ImportRun, user=None) -> None:
 def _record_counts(run: ImportRun, plan: ImportPlan) -> None:
     run.rows = plan.rows
     run.report = [issue.as_dict() for issue in plan.issues]
-    run.error_count = len(plan.issues.errors)
-    run.warning_count = len(plan.issues.warnings)
+    run.error_count = plan.issues.error_count
+    run.warning_count = plan.issues.warning_count
+    run.issue_totals = plan.issues.summary() if plan.issues.truncated else []
     if plan.company:
         run.created = len(plan.company.created)
         run.updated = len(plan.company.updated)
@@ -151,11 +189,11 @@ def leg_import_run(
         run.status = RunStatus.DRY_RUN
     else:
         progress("Schreiben")
-        _apply_into(run, plan, user=user)
+        _apply_into(run, plan, user=user, progress=progress)
     run.duration = time.monotonic() - started
     try:
         run.save()
-    except DatabaseError:
+    except DATABASE_ERRORS:
         if run.status != RunStatus.FAILED:
             raise
         # The database went away while writing: the run was recorded as failed before the
@@ -164,7 +202,28 @@ def leg_import_run(
     return run
 
 
-def _apply_into(run: ImportRun, plan: ImportPlan, *, user) -> None:
+# Django's errors, and the driver's own should one ever pass Django's wrapper (the raw COPY
+# cursor's did: ``writers._copy``).
+DATABASE_ERRORS = (DatabaseError, connection.Database.Error)
+
+
+def database_error_message(error) -> str:
+    """A database error as staff read it: German, the database's own words after it."""
+    reason = " ".join(str(error).split()) or type(error).__name__
+    if "lock timeout" in reason or "LockNotAvailable" in type(error).__name__:
+        return (
+            f"Ein anderer Import schreibt seit mehr als {settings.LEG_IMPORT_LOCK_WAIT} s; "
+            "nichts wurde geschrieben. Bitte später erneut versuchen."
+        )
+    if "database is locked" in reason:
+        return (
+            "Die Datenbank ist durch einen anderen Schreibvorgang (z. B. einen zweiten Import) "
+            "belegt; nichts wurde geschrieben. Bitte erneut versuchen."
+        )
+    return f"Datenbankfehler, nichts wurde geschrieben: {reason}"
+
+
+def _apply_into(run: ImportRun, plan: ImportPlan, *, user, progress=_noop) -> None:
     """Apply the plan and set the run's outcome; a database error leaves nothing written.
 
     The run is saved first (as failed, until it succeeds), so its history entries can name it.
@@ -176,14 +235,18 @@ def _apply_into(run: ImportRun, plan: ImportPlan, *, user) -> None:
     try:
         # The outcome commits with the data: never written rows under a run marked failed.
         with transaction.atomic():
-            leg_import_apply(plan, user=user, run=run)
+            leg_import_apply(plan, user=user, run=run, progress=progress)
             run.status = RunStatus.IMPORTED
             run.message = ""
             run.save(update_fields=["status", "message", "applied_at"])
-    except DatabaseError as error:
+    except PlanOutdated as outdated:
+        run.applied_at = None
+        run.status = RunStatus.FAILED
+        run.message = str(outdated)
+    except DATABASE_ERRORS as error:
         run.applied_at = None  # rolled back with everything else
         run.status = RunStatus.FAILED
-        run.message = f"Datenbankfehler, nichts wurde geschrieben: {error}"
+        run.message = database_error_message(error)
 
 
 class PreviewOutdated(Exception):
@@ -201,6 +264,29 @@ def leg_import_confirm(*, run: ImportRun, user) -> ImportRun:
     The run is locked, so two confirmations of one preview cannot both write. Whatever the
     outcome, the run lets go of its stored file unless a fresh preview took it over.
     """
+    try:
+        return _confirm(run=run, user=user)
+    except DATABASE_ERRORS as error:
+        return _confirm_failed(run, database_error_message(error))
+
+
+def _confirm_failed(run: ImportRun, message: str) -> ImportRun:
+    """A confirmation a database error stopped: the run is failed (never left a preview), its
+    file released; if even that cannot be saved, the caller still gets the message."""
+    run.status, run.message = RunStatus.FAILED, message
+    try:
+        stored = ImportRun.objects.filter(pk=run.pk).values_list("stored_file", flat=True)
+        stored_upload_remove(stored.first() or run.stored_file)
+        run.stored_file = ""
+        ImportRun.objects.filter(pk=run.pk).update(
+            status=RunStatus.FAILED, message=message, stored_file=""
+        )
+    except DATABASE_ERRORS:
+        run.message += " Das Ergebnis ließ sich nicht speichern."
+    return run
+
+
+def _confirm(*, run: ImportRun, user) -> ImportRun:
     started = time.monotonic()
     refusal = None
     with transaction.atomic():

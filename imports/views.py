@@ -26,6 +26,7 @@ from members.models import Organisation
 
 from .choices import RunOrigin, RunStatus, Severity
 from .forms import LegUploadForm
+from .issues import MAX_PER_KIND
 from .models import ImportRun
 from .services import (
     PreviewOutdated,
@@ -106,6 +107,11 @@ def issue_page(request, run):
     """The run's errors, then its warnings, 100 to a page (``?page=``)."""
     issues = run.errors + run.warnings
     return Paginator(issues, ISSUES_PER_PAGE).get_page(request.GET.get("page"))
+
+
+def issue_totals_context(run):
+    """The report's totals per column when it was cut (``imports.issues``), for the template."""
+    return {"issue_totals": run.issue_totals, "issue_limit": MAX_PER_KIND}
 
 
 def _field_label(name):
@@ -234,6 +240,7 @@ def preview(request, model_admin, run_id):
         run=run,
         counts=run_counts(run),
         issues=issue_page(request, run),
+        **issue_totals_context(run),
         changes=change_rows(run),
         changes_total=run.created + run.updated,
         can_confirm=is_open and run.error_count == 0 and yours,

@@ -64,8 +64,14 @@ def _converted(rows, converters):
 
 
 def _copy(table: str, columns: Sequence[str], rows: Iterable[Sequence]) -> None:
+    """COPY through the driver's own cursor; its errors (``psycopg.errors.UniqueViolation``
+    …) become Django's ``DatabaseError`` subclasses, as every other statement's do."""
     statement = f"COPY {_quote(table)} ({', '.join(map(_quote, columns))}) FROM STDIN"
-    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+    with (
+        connection.wrap_database_errors,
+        connection.cursor() as cursor,
+        cursor.cursor.copy(statement) as copy,
+    ):
         for row in rows:
             copy.write_row(row)
 
@@ -91,22 +97,35 @@ def insert_rows(model, columns: Sequence[str], rows: Sequence[Sequence]) -> int:
 
 
 def update_rows(
-    model, key: str, columns: Sequence[str], rows: Sequence[Sequence], *, increment=()
-) -> int:
-    """Update the model's rows: each row is ``(key value, *values in the order of columns)``.
+    model,
+    key: str,
+    columns: Sequence[str],
+    rows: Sequence[Sequence],
+    *,
+    increment=(),
+    expect: str | None = None,
+) -> set:
+    """Update the model's rows: each row is ``(key value, *values in the order of columns)``,
+    followed by the value ``expect`` must still have when ``expect`` names a column.
 
     Every column named in ``increment`` (a version counter) goes up by one in the same
-    statement.
+    statement. With ``expect`` (``"version"``) a row is written only if that column still
+    holds the expected value (the version the plan read): returns the keys of the rows that
+    were NOT written because it changed since. Without, returns an empty set.
     """
     if not rows:
-        return 0
+        return set()
     table = model._meta.db_table
+    checked = [expect] if expect else []
     if connection.vendor == "postgresql":
         stage = f"imports_stage_{table}"
-        all_columns = [key, *columns]
+        all_columns = [key, *columns, *checked]
         assignments = ", ".join(
             [f"{_quote(c)} = s.{_quote(c)}" for c in columns]
             + [f"{_quote(c)} = t.{_quote(c)} + 1" for c in increment]
+        )
+        condition = f"t.{_quote(key)} = s.{_quote(key)}" + "".join(
+            f" AND t.{_quote(c)} = s.{_quote(c)}" for c in checked
         )
         with connection.cursor() as cursor:
             cursor.execute(
@@ -115,24 +134,36 @@ def update_rows(
             )
         _copy(stage, all_columns, rows)
         with connection.cursor() as cursor:
+            returning = f" RETURNING t.{_quote(key)}" if expect else ""
             cursor.execute(
                 f"UPDATE {_quote(table)} AS t SET {assignments} FROM {_quote(stage)} AS s "
-                f"WHERE t.{_quote(key)} = s.{_quote(key)}"
+                f"WHERE {condition}{returning}"
             )
+            written = {row[0] for row in cursor.fetchall()} if expect else None
             cursor.execute(f"DROP TABLE {_quote(stage)}")
-        return len(rows)
+        return {row[0] for row in rows} - written if expect else set()
     # executemany takes the values in statement order: the columns first, the key last.
-    converters = _converters(model, [*columns, key])
+    converters = _converters(model, [*columns, key, *checked])
     assignments = ", ".join(
         [f"{_quote(c)} = %s" for c in columns]
         + [f"{_quote(c)} = {_quote(c)} + 1" for c in increment]
     )
-    statement = f"UPDATE {_quote(table)} SET {assignments} WHERE {_quote(key)} = %s"
+    condition = f"{_quote(key)} = %s" + "".join(f" AND {_quote(c)} = %s" for c in checked)
+    statement = f"UPDATE {_quote(table)} SET {assignments} WHERE {condition}"
+    width = 1 + len(columns)
+    written = 0
     with connection.cursor() as cursor:
         for start in range(0, len(rows), BATCH_SIZE):
-            batch = [(*row[1:], row[0]) for row in rows[start : start + BATCH_SIZE]]
+            batch = [
+                (*row[1:width], row[0], *row[width:]) for row in rows[start : start + BATCH_SIZE]
+            ]
             cursor.executemany(statement, _converted(batch, converters))
-    return len(rows)
+            written += cursor.rowcount
+    if expect and written != len(rows):
+        # SQLite: the import holds the database's write lock since before it checked the
+        # versions (``imports.services``), so this cannot happen; name no rows, refuse all.
+        return {row[0] for row in rows}
+    return set()
 
 
 def subquery_sql(queryset, column: str = "pk") -> tuple[str, tuple]:

@@ -155,6 +155,8 @@ LEG_IMPORT_MAX_UNCOMPRESSED_BYTES = env.int(
 )
 LEG_IMPORT_MAX_ROWS = env.int("LEG_IMPORT_MAX_ROWS", default=500_000)
 LEG_IMPORT_MAX_COLUMNS = env.int("LEG_IMPORT_MAX_COLUMNS", default=200)
+# How long an import waits for another one writing (seconds), then fails with a message.
+LEG_IMPORT_LOCK_WAIT = env.int("LEG_IMPORT_LOCK_WAIT", default=60)
 # Uploaded files wait here between preview and confirm; never below MEDIA_ROOT (not served).
 LEG_IMPORT_UPLOAD_DIR = env.path("LEG_IMPORT_UPLOAD_DIR", default=BASE_DIR / "var" / "imports")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -444,10 +444,12 @@ def test_a_zip_bomb_that_understates_its_size_is_still_bounded(tmp_path, zip_bom
     assert memory["peak"] < MEMORY_LIMIT
 
 
-@pytest.mark.parametrize("ref", ["A1:XFD1048576", "A1:T1048576", "A1:ZZ2"])
+@pytest.mark.parametrize("ref", ["A1:XFD1048576", "A1:ZZ2"])
 def test_a_sheet_declaring_a_huge_dimension_is_refused_before_parsing(tmp_path, ref):
-    """A sheet whose <dimension ref> declares more rows or columns than allowed is refused from
-    that declaration alone: its 60 MB cell is never parsed, memory stays bounded."""
+    """A sheet whose <dimension ref> declares more columns than allowed is refused from that
+    declaration alone: its 60 MB cell is never parsed, memory stays bounded. (Declared rows
+    are not trusted either way: only rows with a value count, see
+    ``test_empty_formatted_rows_down_to_the_last_excel_row_are_not_counted``.)"""
     data = replace_member(
         xlsx_bytes(), "xl/worksheets/sheet1.xml", huge_cell_sheet(60 << 20, dimension=ref)
     )

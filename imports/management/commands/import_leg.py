@@ -5,10 +5,9 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DatabaseError
 
 from imports.choices import RunStatus
-from imports.services import leg_import_run
+from imports.services import DATABASE_ERRORS, database_error_message, leg_import_run
 
 
 class Progress:
@@ -74,10 +73,10 @@ class Command(BaseCommand):
             run = leg_import_run(
                 path=path, dry_run=dry_run, progress=progress, max_bytes=max_bytes
             )
-        except DatabaseError as error:
+        except DATABASE_ERRORS as error:
             progress.close()
             raise CommandError(
-                f"Datenbankfehler, der Import wurde abgebrochen; es wurde nichts geschrieben: {error}"
+                f"Der Import wurde abgebrochen. {database_error_message(error)}"
             ) from error
         progress.close()
 
