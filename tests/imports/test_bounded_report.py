@@ -10,14 +10,12 @@ from imports import services
 from imports.choices import RunOrigin, RunStatus
 from imports.issues import MAX_PER_KIND
 from imports.models import ImportRun
-from tests.imports import test_leg_import
 from tests.imports.test_leg_import import BASE_ROWS, company, errors, write_csv
 
 pytestmark = pytest.mark.django_db
-reference = test_leg_import.reference
 
 
-def test_one_cell_naming_65000_unknown_networks_gives_a_bounded_report(reference, tmp_path):
+def test_one_cell_naming_65000_unknown_networks_gives_a_bounded_report(reference_data, tmp_path):
     """A 130 KB cell naming 65,000 unknown networks: all 65,000 are counted, the first 1,000
     kept, with the total per column; the run is refused and stored."""
     names = ";".join(["x"] * 65_000)  # 130 KB, just below the csv module's cell limit
@@ -41,7 +39,7 @@ def bad_rows(count):
     ]
 
 
-def test_a_file_of_bad_rows_keeps_the_first_issues_per_column(reference, tmp_path):
+def test_a_file_of_bad_rows_keeps_the_first_issues_per_column(reference_data, tmp_path):
     """20,000 bad rows with three errors each: 60,000 errors counted, 1,000 kept per column
     (the first, in row order), memory far below what 60,000 issues would take."""
     path = write_csv(tmp_path / "schlecht.csv", bad_rows(20_000))
@@ -64,7 +62,7 @@ def test_a_file_of_bad_rows_keeps_the_first_issues_per_column(reference, tmp_pat
     assert peak < 120 * 1024 * 1024
 
 
-def test_the_admin_shows_the_totals_and_the_first_issues(reference, tmp_path, superuser_client):
+def test_the_admin_shows_the_totals_and_the_first_issues(reference_data, tmp_path, superuser_client):
     """The preview of a cut report says so and lists the totals per column."""
     path = write_csv(tmp_path / "schlecht.csv", bad_rows(1_500))
     run = services.leg_import_run(path=path, origin=RunOrigin.ADMIN)

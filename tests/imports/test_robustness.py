@@ -23,16 +23,15 @@ from tests.imports.test_leg_import import (
     KEY_FIGURE_HEADERS,
     LEG_SOURCE,
     command,
-    csv_text,
     errors,
     key_figure_csv,
     later_rows,
     state,
     write_csv,
 )
+from tests.leg_files import csv_text
 
 pytestmark = pytest.mark.django_db
-reference = test_leg_import.reference
 existing = test_leg_import.existing
 
 PRIVATE = ("0361 555 123", "geheim@logistik.example")
@@ -133,7 +132,7 @@ def test_extra_cells_right_of_the_headers_in_an_xlsx_are_a_row_error(existing, t
 @pytest.mark.parametrize(
     "value", ["1.000.000.000.000.000.000.000.000.000", "ca. 9" + "9" * 40 + ",5", 1e300]
 )
-def test_a_huge_key_figure_is_a_row_error(reference, tmp_path, value):
+def test_a_huge_key_figure_is_a_row_error(reference_data, tmp_path, value):
     """A value with 30 digits (or 1e300 in an XLSX) is refused as "zu groß", with a German
     message naming the cell: never decimal.InvalidOperation and a traceback."""
     row = ["Automobil", "Umsatz Mrd EUR", value, "", "", "2014", LEG_SOURCE]
@@ -157,7 +156,7 @@ def test_a_huge_key_figure_is_a_row_error(reference, tmp_path, value):
 
 
 @pytest.mark.parametrize("stand", ["0000", "00.0000", "13.2014", "31.02.2014"])
-def test_an_impossible_reference_date_is_refused_in_german(reference, tmp_path, stand):
+def test_an_impossible_reference_date_is_refused_in_german(reference_data, tmp_path, stand):
     """ "0000" as a key figure's Stand gives a German message, never Python's English
     "year 0 is out of range"."""
     rows = [["Automobil", "Unternehmen", "510", "", "", stand, LEG_SOURCE]]
@@ -192,7 +191,7 @@ def test_non_ascii_digits_are_no_numbers(existing, tmp_path, header, value):
     assert [(e["row"], e["column"]) for e in errors(run)] == [(3, header)]
 
 
-def test_non_ascii_digits_are_no_key_figure_values_or_dates(reference, tmp_path):
+def test_non_ascii_digits_are_no_key_figure_values_or_dates(reference_data, tmp_path):
     rows = [
         ["Automobil", "Unternehmen", "٥١٠", "", "", "2014", LEG_SOURCE],
         ["Automobil", "Beschäftigte", "510", "", "", "٢٠١٤", LEG_SOURCE],
@@ -204,7 +203,7 @@ def test_non_ascii_digits_are_no_key_figure_values_or_dates(reference, tmp_path)
 # Sources with non-Latin titles ---------------------------------------------------------------
 
 
-def test_sources_with_non_latin_titles_stay_apart(reference, tmp_path):
+def test_sources_with_non_latin_titles_stay_apart(reference_data, tmp_path):
     """Two new sources whose titles have no Latin letters are two sources with two slugs,
     not one source (both titles normalise to the empty key, and slugify to "")."""
     rows = [
@@ -250,7 +249,7 @@ def formatted_to_the_last_row(path, rows):
     return path
 
 
-def test_empty_formatted_rows_down_to_the_last_excel_row_are_not_counted(reference, tmp_path):
+def test_empty_formatted_rows_down_to_the_last_excel_row_are_not_counted(reference_data, tmp_path):
     """An XLSX with 5 rows and empty formatted rows down to row 1,048,576 imports its 5 rows;
     only rows with a value count against the row limit."""
     path = formatted_to_the_last_row(tmp_path / "formatiert.xlsx", BASE_ROWS)
