@@ -8,7 +8,8 @@ ISO dates ("2012-02-27"), yes/no as "ja"/"nein" in the active language, ``None``
 cell. A large file is streamed (``stream=True``): memory stays flat however many rows.
 
 XLSX: the same rows as typed cells (numbers as numbers, dates as dates, yes/no as booleans),
-the header in bold, one sheet per table (``xlsx_sheets_response``), and a last sheet with the licence.
+the header in bold, one sheet per table (several with ``xlsx_sheets_response``), and a last
+sheet with the licence.
 
 Every text cell of both formats, the header included, passes ``core.csvsafe``
 exactly once (OWASP "CSV injection"): callers hand over the plain values.
