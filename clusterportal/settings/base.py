@@ -289,6 +289,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Wachstumsfelder mit Kennzahlen und Quellen, Netzwerke und Mitglieder. Nur lesend.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # A date's precision (day, month, year, "ohne Datum") is one choice set, whatever field uses it.
+    "ENUM_NAME_OVERRIDES": {"DatePrecisionEnum": "core.dates.DatePrecision"},
 }
 
 # Login throttling (django-axes 8). After AXES_FAILURE_LIMIT failed logins for the same user

@@ -26,6 +26,7 @@ def test_root_lists_the_endpoints_and_names_the_licence(api_client, settings, li
         "networks": "http://testserver/api/networks/",
         "organisations": "http://testserver/api/organisations/",
         "events": "http://testserver/api/events/",
+        "editions": "http://testserver/api/editions/",
     }
 
 
@@ -58,6 +59,8 @@ def test_schema_is_an_openapi_3_document_with_every_path(api_client):
         "/api/organisations/",
         "/api/organisations/{id}/",
         "/api/events/",
+        "/api/editions/",
+        "/api/editions/{slug}/",
         "/api/events/{id}/",
     }
     for path in schema["paths"].values():

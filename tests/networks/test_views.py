@@ -182,11 +182,11 @@ def test_optonet_shows_its_declared_counts_from_the_brochure(client, reference_d
 
 
 def test_declared_counts_are_listed_over_time(client, reference_data):
-    """ELMUG's counts of 2012 and 2019 both appear, the older first."""
+    """ELMUG's counts of 2009 (its founding), 2012 and 2019 all appear, the oldest first."""
     response = client.get(url("networks:detail", slug="elmug"))
     counts = list(response.context["network"].declared_counts.all())
-    assert [c.reference_date.year for c in counts] == [2012, 2019]
-    assert [c.total for c in counts] == [26, 45]
+    assert [c.reference_date.year for c in counts] == [2009, 2012, 2019]
+    assert [c.total for c in counts] == [9, 26, 45]
 
 
 @pytest.mark.parametrize("language", ["de", "en"])
