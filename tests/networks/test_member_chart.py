@@ -66,28 +66,19 @@ def test_a_network_with_one_point_shows_no_chart(client, reference_data):
 def test_two_sources_of_one_date_are_both_shown_in_the_point(client):
     """Two counts of one date that disagree are one point that names both totals."""
     network = NetworkFactory()
-    DeclaredMemberCountFactory(
-        network=network,
-        total=20,
-        companies=None,
-        research=None,
-        reference_date=datetime.date(2010, 1, 1),
-    )
-    DeclaredMemberCountFactory(
-        network=network,
-        total=30,
-        companies=None,
-        research=None,
-        reference_date=datetime.date(2012, 9, 1),
-    )
-    DeclaredMemberCountFactory(
-        network=network,
-        total=31,
-        companies=None,
-        research=None,
-        reference_date=datetime.date(2012, 9, 1),
-        source=SourceFactory(),
-    )
+    for total, day, source in (
+        (20, datetime.date(2010, 1, 1), None),
+        (30, datetime.date(2012, 9, 1), None),
+        (31, datetime.date(2012, 9, 1), SourceFactory()),
+    ):
+        DeclaredMemberCountFactory(
+            network=network,
+            total=total,
+            companies=None,
+            research=None,
+            reference_date=day,
+            **({"source": source} if source else {}),
+        )
     block = chart_of(page(client, network.slug))
     assert block.count("<circle") == 2
     assert "30 / 31" in block
