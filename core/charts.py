@@ -29,11 +29,14 @@ class Bar:
 
 @dataclass(frozen=True)
 class Point:
-    """One point of a series; ``label`` is shown under the axis (e.g. "2011")."""
+    """One point of a series; ``label`` is shown under the axis (e.g. "2011"). ``position``
+    (e.g. a date's ordinal) places the point along the axis in proportion; without it the
+    points are evenly spaced."""
 
     label: str
     value: Decimal | int | float | None
     text: str = ""
+    position: float | None = None
 
 
 def _num(value: float) -> str:
@@ -138,7 +141,8 @@ def line_chart(
     width: int = 420,
     height: int = 180,
 ) -> SafeString:
-    """A small series chart: points evenly spaced, the y axis from 0 to the largest value.
+    """A small series chart: points evenly spaced (or at their ``position`` if every point has
+    one), the y axis from 0 to the largest value.
 
     Missing values leave a gap in the line and are marked "keine Angaben" at the axis.
     """
@@ -148,6 +152,11 @@ def line_chart(
     values = [float(point.value) for point in points if point.value is not None]
     largest = max(values, default=0.0)
     step = plot_width / (len(points) - 1) if len(points) > 1 else 0
+    positions = [point.position for point in points]
+    if None in positions or len(set(positions)) < 2:
+        positions = None
+    else:
+        first, span = min(positions), max(positions) - min(positions)
     parts = [_open_svg(width, height, id_prefix, title, description)]
     baseline = top + plot_height
     parts.append(
@@ -162,7 +171,10 @@ def line_chart(
     coordinates = []
     segments: list[list[tuple[float, float]]] = [[]]
     for index, point in enumerate(points):
-        x = left + index * step if len(points) > 1 else left + plot_width / 2
+        if positions:
+            x = left + (point.position - first) / span * plot_width
+        else:
+            x = left + index * step if len(points) > 1 else left + plot_width / 2
         anchor = "start" if index == 0 and len(points) > 1 else "middle"
         if index == len(points) - 1 and len(points) > 1:
             anchor = "end"

@@ -8,7 +8,8 @@ ISO dates ("2012-02-27"), yes/no as "ja"/"nein" in the active language, ``None``
 cell. A large file is streamed (``stream=True``): memory stays flat however many rows.
 
 XLSX: the same rows as typed cells (numbers as numbers, dates as dates, yes/no as booleans),
-the header in bold, and a second sheet with the licence.
+the header in bold, one sheet per table (several with ``xlsx_sheets_response``), and a last
+sheet with the licence.
 
 Every text cell of both formats, the header included, passes ``core.csvsafe``
 exactly once (OWASP "CSV injection"): callers hand over the plain values.
@@ -29,6 +30,7 @@ import datetime
 import io
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
@@ -125,6 +127,29 @@ def xlsx_response(
     """``header`` and ``rows`` as an XLSX download of open data: the rows in the sheet
     ``sheet``, written row by row to a temporary file, and the licence sheet naming ``source``
     (the address of the exported page); ``title`` is the workbook's title."""
+    return xlsx_sheets_response(
+        [Sheet(sheet, header, rows, column_widths)],
+        filename=filename,
+        title=title,
+        source=source,
+    )
+
+
+@dataclass
+class Sheet:
+    """One sheet of a workbook: its name (at most 31 characters are kept), header and rows."""
+
+    name: str
+    header: Sequence
+    rows: Iterable[Sequence]
+    column_widths: dict[str, int] | None = None
+
+
+def xlsx_sheets_response(
+    sheets: Sequence[Sheet], *, filename: str, title: str, source: str
+) -> FileResponse:
+    """Several tables as one XLSX download of open data: a sheet each, in order, then the
+    licence sheet naming ``source``; the same cells and licence as ``xlsx_response``."""
     licence = settings.PORTAL_DATA_LICENSE
     workbook = Workbook(write_only=True)
     workbook.properties.title = title
@@ -134,15 +159,15 @@ def xlsx_response(
         "url": licence["url"],
         "attribution": licence["attribution"],
     }
-
-    data = workbook.create_sheet(sheet)
-    data.freeze_panes = "A2"
-    for letter, width in (column_widths or {}).items():
-        data.column_dimensions[letter].width = width
-    data.append(_bold_cells(data, header))
-    for row in rows:
-        # Neutralised; control characters XLSX cannot hold become U+FFFD.
-        data.append([xlsx_value(value) for value in row])
+    for sheet in sheets:
+        data = workbook.create_sheet(str(sheet.name)[:31])
+        data.freeze_panes = "A2"
+        for letter, width in (sheet.column_widths or {}).items():
+            data.column_dimensions[letter].width = width
+        data.append(_bold_cells(data, sheet.header))
+        for row in sheet.rows:
+            # Neutralised; control characters XLSX cannot hold become U+FFFD.
+            data.append([xlsx_value(value) for value in row])
     _append_licence_sheet(workbook, source)
 
     file = tempfile.TemporaryFile()  # noqa: SIM115 (the response closes it)

@@ -4,29 +4,18 @@ plain rows (key figures, networks, sources) that the views write as CSV (one tab
 
 Dates are written as precise as they are known ("2012-09", "2011", "" for "ohne Datum" with the
 text beside it); "keine Angaben" and every note are written out, never left as an empty cell.
-
-Interim writer: the portal's one CSV/XLSX writer (``spreadsheets``, branch w-rules) is not
-merged yet; ``csv_response``/``xlsx_response`` below take the same (header, rows) and should be
-replaced by it when it is.
+The files are written by the portal's one writer, ``core.spreadsheets`` (its licence policy).
 """
 
-import csv
-import io
 from dataclasses import dataclass
 
-from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
-from core.api import license_link
-from core.csvsafe import neutralise, xlsx_value
+from core import spreadsheets
 from networks import selectors as network_selectors
 
 from . import selectors
 from .choices import Metric
-
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @dataclass
@@ -233,55 +222,16 @@ def published_tables(published):
     return [figures, networks, sources]
 
 
-# --- Interim writer -----------------------------------------------------------------------------
-
-
-def _csv_text(value):
-    if value is None:
-        return ""
-    if isinstance(value, int):
-        return str(value)
-    if hasattr(value, "normalize"):
-        return format(value, "f").replace(".", ",")
-    return neutralise(str(value))
-
-
 def csv_response(table, *, filename):
-    """One table as CSV for German spreadsheets: UTF-8 with BOM, ";", CRLF."""
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow([_csv_text(value) for value in table.header])
-    for row in table.rows:
-        writer.writerow([_csv_text(value) for value in row])
-    response = HttpResponse(
-        buffer.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8"
+    """One table as CSV: the header and the rows only, the licence in the Link header."""
+    return spreadsheets.csv_response(table.header, table.rows, filename=filename, licence=True)
+
+
+def xlsx_response(tables, *, filename, title, source):
+    """The tables as one workbook, a sheet each, and the licence sheet naming ``source``."""
+    return spreadsheets.xlsx_sheets_response(
+        [spreadsheets.Sheet(table.title, table.header, table.rows) for table in tables],
+        filename=filename,
+        title=title,
+        source=source,
     )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Link"] = license_link()
-    return response
-
-
-def xlsx_response(tables, *, filename, title):
-    """The tables as one XLSX workbook, a sheet each, numbers as number cells."""
-    workbook = Workbook(write_only=True)
-    workbook.properties.title = title
-    bold = Font(bold=True)
-    for table in tables:
-        sheet = workbook.create_sheet(table.title[:31])
-        header = []
-        for label in table.header:
-            from openpyxl.cell import WriteOnlyCell
-
-            cell = WriteOnlyCell(sheet, value=xlsx_value(str(label)))
-            cell.font = bold
-            header.append(cell)
-        sheet.append(header)
-        for row in table.rows:
-            sheet.append([xlsx_value(value) for value in row])
-    stream = io.BytesIO()
-    workbook.save(stream)
-    response = HttpResponse(stream.getvalue(), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Link"] = license_link()
-    return response

@@ -1,8 +1,10 @@
 from django.http import Http404
+from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, TemplateView, View
 
 from core.cache import cache_public_page, cached
+from members.exports import base_url
 from networks import selectors as network_selectors
 
 from . import exports, selectors
@@ -132,7 +134,13 @@ class CompareExportView(View):
             tables = exports.current_tables()
             stem = "kennzahlen-wachstumsfelder"
         if request.GET.get("format") == "xlsx":
-            return exports.xlsx_response(tables, filename=f"{stem}.xlsx", title=stem)
+            query = request.GET.copy()
+            query.pop("format", None)
+            query.pop("tabelle", None)
+            source = base_url(request) + reverse("compare")
+            if query:
+                source = f"{source}?{query.urlencode()}"
+            return exports.xlsx_response(tables, filename=f"{stem}.xlsx", title=stem, source=source)
         wanted = request.GET.get("tabelle", tables[0].key)
         table = next((table for table in tables if table.key == wanted), tables[0])
         suffix = "" if table is tables[0] else f"-{table.key}"

@@ -7,15 +7,17 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 
 from django.db.models import F
+from django.utils import timezone
 from django.utils.text import slugify
 
 from core.dates import DatePrecision
 from core.normalizers import parse_german_decimal, parse_yes_no
 from core.text import normalize_name
 from growthfields.choices import Metric
-from growthfields.models import KeyFigure, Source
+from growthfields.models import Edition, KeyFigure, Source
 
 from .columns import REQUIRED_MESSAGE, Column, header_key, limited_text, map_columns, shortened
 from .history import id_watermark, inserted_after, with_ids, write_history
@@ -364,10 +366,33 @@ def _insert(model, rows: list[dict], *, now, user, reason) -> int:
     return watermark
 
 
-def apply_key_figures(plan: KeyFigurePlan, *, now, user, reason):
+def _run_edition(*, file_name, now, user, reason) -> int:
+    """A new edition for the figures one import run adds ("LEG-Kennzahlen, <file>, <date>"),
+    published on the day of the import; returns its id."""
+    day = timezone.localdate(now)
+    base = slugify(f"leg-kennzahlen-{day:%Y%m%d}-{Path(file_name).stem}")[:90].strip("-")
+    slug, number = base, 1
+    while Edition.objects.filter(slug=slug).exists():
+        number += 1
+        slug = f"{base}-{number}"
+    title = ", ".join(part for part in ("LEG-Kennzahlen", file_name, f"{day:%d.%m.%Y}") if part)
+    row = {
+        "slug": slug,
+        "title": title[: Edition._meta.get_field("title").max_length],
+        "publisher": "LEG Thüringen",
+        "published": day,
+        "published_precision": DatePrecision.DAY,
+    }
+    watermark = _insert(Edition, [row], now=now, user=user, reason=reason)
+    return Edition.objects.filter(pk__gt=watermark).values_list("pk", flat=True).get()
+
+
+def apply_key_figures(plan: KeyFigurePlan, *, now, user, reason, file_name=""):
     """Write the key-figure plan (inside the caller's transaction): new sources, new figures
-    and corrected ones, each with its history entries, set-based."""
+    and corrected ones, each with its history entries, set-based. The figures the run adds
+    belong to one new edition of the run (corrected ones keep theirs)."""
     history = {"now": now, "user": user, "reason": reason}
+    edition = _run_edition(file_name=file_name, **history) if plan.created else None
     new_sources = [
         {
             "slug": source_slug(raw, date),
@@ -388,7 +413,7 @@ def apply_key_figures(plan: KeyFigurePlan, *, now, user, reason):
     )
     _insert(
         KeyFigure,
-        [_figure(record, sources) for record in plan.created],
+        [{**_figure(record, sources), "edition_id": edition} for record in plan.created],
         **history,
     )
     changed = [

@@ -121,7 +121,7 @@ def leg_import_apply(plan: ImportPlan, *, run: ImportRun, user=None, progress=_n
     if plan.company and plan.company.writes:
         apply_companies(plan.company, run=run, **history)
     if plan.key_figures and plan.key_figures.writes:
-        keyfigures.apply_key_figures(plan.key_figures, **history)
+        keyfigures.apply_key_figures(plan.key_figures, file_name=run.file_name, **history)
 
 
 def _record_counts(run: ImportRun, plan: ImportPlan) -> None:

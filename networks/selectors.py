@@ -145,3 +145,26 @@ def overlap_matrix(networks):
                 cells.append(shared.get(key, 0))
         rows.append((first, cells))
     return OverlapMatrix(networks=list(networks), rows=rows)
+
+
+@dataclass
+class SeriesPoint:
+    """One date of a network's declared member counts: the date as precise as known and the
+    totals its sources give (two when they disagree, as PolymerMat's 50 and 51)."""
+
+    reference_date: object
+    reference_display: str
+    totals: list = field(default_factory=list)
+
+
+def member_count_series(counts) -> list[SeriesPoint]:
+    """A network's declared counts (``network.declared_counts.all()``, prefetched on its page)
+    as one point per date, oldest first; a chart over time needs two or more of them."""
+    points: dict = {}
+    for count in sorted(counts, key=lambda count: (count.reference_date, count.pk)):
+        point = points.setdefault(
+            count.reference_date, SeriesPoint(count.reference_date, count.reference_display)
+        )
+        if count.total not in point.totals:
+            point.totals.append(count.total)
+    return list(points.values())

@@ -59,6 +59,8 @@ def test_schema_is_an_openapi_3_document_with_every_path(api_client):
         "/api/organisations/",
         "/api/organisations/{id}/",
         "/api/events/",
+        "/api/editions/",
+        "/api/editions/{slug}/",
         "/api/events/{id}/",
         "/api/editions/",
         "/api/editions/{slug}/",

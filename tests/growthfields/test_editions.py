@@ -302,9 +302,11 @@ def test_xlsx_export_is_xlsx_with_networks_and_keine_angaben(client, reference_d
     notes written out."""
     response = client.get(reverse("compare_export"), {"format": "xlsx"})
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    assert zipfile.is_zipfile(io.BytesIO(response.content))
-    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
-    assert workbook.sheetnames == ["Kennzahlen", "Netzwerke", "Quellen"]
+    content = b"".join(response.streaming_content)  # written by core.spreadsheets
+    assert zipfile.is_zipfile(io.BytesIO(content))
+    workbook = openpyxl.load_workbook(io.BytesIO(content))
+    assert workbook.sheetnames == ["Kennzahlen", "Netzwerke", "Quellen", "Lizenz"]
+    assert response["Link"].endswith('rel="license"')
     values = [cell for row in workbook["Kennzahlen"].iter_rows(values_only=True) for cell in row]
     assert "keine Angaben" in values
     networks = list(workbook["Netzwerke"].iter_rows(values_only=True))
