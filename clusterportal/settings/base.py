@@ -190,6 +190,19 @@ PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="")
 CACHES = {
     "default": env.cache("CACHE_URL", default="locmemcache://clusterportal"),
 }
+# Redis fails open (clusterportal.cache_backends): out of reach, it answers as an empty cache,
+# so pages are built from the database and nothing answers 503 for it. Connecting and reading
+# give up after CACHE_SOCKET_TIMEOUT seconds; after a failure Redis is asked again after
+# CACHE_RETRY_SECONDS.
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "clusterportal.cache_backends.FailOpenRedisCache"
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "socket_connect_timeout": env.float("CACHE_SOCKET_TIMEOUT", default=0.5),
+            "socket_timeout": env.float("CACHE_SOCKET_TIMEOUT", default=0.5),
+            "RETRY_SECONDS": env.float("CACHE_RETRY_SECONDS", default=5),
+        }
+    )
 
 # Content-Security-Policy (django-csp 4), enforced in every setting, not report-only. The public
 # pages run no JavaScript and load only our own CSS and images. The back office (every view of
