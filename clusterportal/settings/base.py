@@ -247,32 +247,61 @@ SPECTACULAR_SETTINGS = {
 # Login throttling (django-axes 8). After AXES_FAILURE_LIMIT failed logins for the same user
 # name from the same address, that combination is locked out for AXES_COOLOFF_MINUTES (every
 # further attempt during the lockout starts the wait again); a successful login clears the
-# count. Behind a reverse proxy set AXES_PROXY_COUNT to the number of proxies in front of the
-# application: the client's address is then read from X-Forwarded-For, counting that many
-# entries from the right (the ones our own proxies appended), never from the left, which the
-# client can forge. django-ipware, which axes would use for this, is not installed, so
-# axes_client_ip does it; 0 (the default) uses REMOTE_ADDR and ignores the header.
+# count. The client's address is REMOTE_ADDR, unless the request comes from one of the
+# TRUSTED_PROXIES (addresses or networks, "10.0.0.1,192.168.0.0/24"; empty by default): only
+# then is X-Forwarded-For read, from the right, skipping the trusted proxies' own entries; the
+# first other entry is the client. A client reaching the app directly cannot choose its address
+# with a forged header. django-ipware is not installed, so axes_client_ip does it.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.int("AXES_COOLOFF_MINUTES", default=15) / 60  # hours, as axes reads it
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
 AXES_VERBOSE = False  # no "AXES: BEGIN" line from every process at start
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+
+
+def _ip(value: str):
+    import ipaddress
+
+    try:
+        return ipaddress.ip_address(value.strip())
+    except ValueError:
+        return None
+
+
+def _is_trusted_proxy(address, proxies) -> bool:
+    import ipaddress
+
+    for proxy in proxies:
+        try:
+            if address in ipaddress.ip_network(proxy.strip(), strict=False):
+                return True
+        except ValueError:
+            continue
+    return False
 
 
 def axes_client_ip(request):
-    """The client's address: REMOTE_ADDR, or behind AXES_IPWARE_PROXY_COUNT trusted proxies the
-    X-Forwarded-For entry that many places from the right (REMOTE_ADDR if there are fewer)."""
+    """The client's address: REMOTE_ADDR, unless that is one of ``TRUSTED_PROXIES``; then the
+    right-most X-Forwarded-For entry that is not a trusted proxy itself (REMOTE_ADDR if the
+    header has none, or if the entry is not an address)."""
     from django.conf import settings
 
-    count = settings.AXES_IPWARE_PROXY_COUNT or 0
     remote = request.META.get("REMOTE_ADDR", "")
-    if count <= 0:
+    proxies = settings.TRUSTED_PROXIES
+    address = _ip(remote)
+    if not proxies or address is None or not _is_trusted_proxy(address, proxies):
         return remote
     header = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    forwarded = [entry.strip() for entry in header.split(",") if entry.strip()]
-    return forwarded[-count] if len(forwarded) >= count else remote
+    for entry in reversed([entry for entry in header.split(",") if entry.strip()]):
+        hop = _ip(entry)
+        if hop is None:
+            return str(address)
+        address = hop
+        if not _is_trusted_proxy(hop, proxies):
+            return str(hop)
+    return str(address)
 
 
 AXES_CLIENT_IP_CALLABLE = axes_client_ip
