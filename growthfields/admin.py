@@ -1,7 +1,11 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from clusterportal.admin_mixins import PortalHistoryAdmin, PortalImportExportMixin
+from clusterportal.admin_mixins import (
+    PortalHistoryAdmin,
+    PortalImportExportMixin,
+    SafeAutocompleteMixin,
+)
 from clusterportal.formatting import format_key_figure
 
 from .models import GrowthField, GrowthFieldAlias, KeyFigure, Source
@@ -14,7 +18,7 @@ class GrowthFieldAliasInline(admin.TabularInline):
     fields = ("name",)
 
 
-class KeyFigureInline(admin.TabularInline):
+class KeyFigureInline(SafeAutocompleteMixin, admin.TabularInline):
     model = KeyFigure
     extra = 0
     fields = (

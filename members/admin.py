@@ -5,6 +5,7 @@ from clusterportal.admin_mixins import (
     NetworkScopedInlineMixin,
     PortalHistoryAdmin,
     PortalImportExportMixin,
+    SafeAutocompleteMixin,
     VersionedAdminMixin,
 )
 from clusterportal.formatting import format_amount
@@ -14,7 +15,7 @@ from .models import Organisation
 from .resources import OrganisationResource
 
 
-class MembershipInline(NetworkScopedInlineMixin, admin.TabularInline):
+class MembershipInline(SafeAutocompleteMixin, NetworkScopedInlineMixin, admin.TabularInline):
     """The organisation's memberships in the networks the user may reach."""
 
     model = Membership

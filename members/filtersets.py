@@ -16,6 +16,7 @@ from networks.models import Network
 
 from .choices import District, OrganisationKind, SizeClass, wz_division_choices
 from .models import Organisation
+from .search import clean_query
 
 
 def url_without(request, *names):
@@ -63,8 +64,19 @@ class DirectoryOrderingFilter(django_filters.OrderingFilter):
         return qs.order_by(*[self.get_ordering_value(param) for param in value], "pk")
 
 
+class SearchWordsField(forms.CharField):
+    """The search words as ``members.search.clean_query`` keeps them ("" for punctuation)."""
+
+    def to_python(self, value):
+        return clean_query(super().to_python(value))
+
+
+class SearchFilter(django_filters.CharFilter):
+    field_class = SearchWordsField
+
+
 class OrganisationFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(
+    q = SearchFilter(
         label=_("Suche"),
         method="filter_search",
         help_text=_("Name, Ort oder Stichwort"),

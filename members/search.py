@@ -26,8 +26,12 @@ def fold(text: str | None) -> str:
 
 
 def clean_query(text: str | None) -> str:
-    """The search words, spacing collapsed, at most MAX_QUERY_LENGTH characters."""
-    return " ".join((text or "").split())[:MAX_QUERY_LENGTH]
+    """The search words, spacing collapsed, at most MAX_QUERY_LENGTH characters. A word without
+    a letter or digit ("%", "!", "(") is dropped: it would match every row (a LIKE over the
+    whole table, a trigram match without trigrams), so a query of punctuation alone is no
+    query."""
+    words = (word for word in (text or "").split() if any(char.isalnum() for char in word))
+    return " ".join(words)[:MAX_QUERY_LENGTH]
 
 
 def search_vector():

@@ -9,6 +9,7 @@ from clusterportal.admin_mixins import (
     NetworkScopedAdminMixin,
     PortalHistoryAdmin,
     PortalImportExportMixin,
+    SafeAutocompleteMixin,
     VersionedAdminMixin,
 )
 from clusterportal.permissions import NETWORK_MANAGERS_GROUP, user_has_all_networks
@@ -23,13 +24,13 @@ from .models import (
 from .resources import DeclaredMemberCountResource, MembershipResource, NetworkResource
 
 
-class NetworkGrowthFieldInline(admin.TabularInline):
+class NetworkGrowthFieldInline(SafeAutocompleteMixin, admin.TabularInline):
     model = NetworkGrowthField
     extra = 0
     autocomplete_fields = ("growth_field",)
 
 
-class DeclaredMemberCountInline(admin.TabularInline):
+class DeclaredMemberCountInline(SafeAutocompleteMixin, admin.TabularInline):
     model = DeclaredMemberCount
     extra = 0
     fields = (
