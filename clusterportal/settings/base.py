@@ -251,7 +251,8 @@ SPECTACULAR_SETTINGS = {
 # TRUSTED_PROXIES (addresses or networks, "10.0.0.1,192.168.0.0/24"; empty by default): only
 # then is X-Forwarded-For read, from the right, skipping the trusted proxies' own entries; the
 # first other entry is the client. A client reaching the app directly cannot choose its address
-# with a forged header. django-ipware is not installed, so axes_client_ip does it.
+# with a forged header. django-ipware is not installed, so clusterportal.client_ip does it
+# (the export's rate limit counts per client the same way).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.int("AXES_COOLOFF_MINUTES", default=15) / 60  # hours, as axes reads it
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -259,49 +260,4 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
 AXES_VERBOSE = False  # no "AXES: BEGIN" line from every process at start
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
-
-
-def _ip(value: str):
-    import ipaddress
-
-    try:
-        return ipaddress.ip_address(value.strip())
-    except ValueError:
-        return None
-
-
-def _is_trusted_proxy(address, proxies) -> bool:
-    import ipaddress
-
-    for proxy in proxies:
-        try:
-            if address in ipaddress.ip_network(proxy.strip(), strict=False):
-                return True
-        except ValueError:
-            continue
-    return False
-
-
-def axes_client_ip(request):
-    """The client's address: REMOTE_ADDR, unless that is one of ``TRUSTED_PROXIES``; then the
-    right-most X-Forwarded-For entry that is not a trusted proxy itself (REMOTE_ADDR if the
-    header has none, or if the entry is not an address)."""
-    from django.conf import settings
-
-    remote = request.META.get("REMOTE_ADDR", "")
-    proxies = settings.TRUSTED_PROXIES
-    address = _ip(remote)
-    if not proxies or address is None or not _is_trusted_proxy(address, proxies):
-        return remote
-    header = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    for entry in reversed([entry for entry in header.split(",") if entry.strip()]):
-        hop = _ip(entry)
-        if hop is None:
-            return str(address)
-        address = hop
-        if not _is_trusted_proxy(hop, proxies):
-            return str(hop)
-    return str(address)
-
-
-AXES_CLIENT_IP_CALLABLE = axes_client_ip
+AXES_CLIENT_IP_CALLABLE = "clusterportal.client_ip.client_ip"

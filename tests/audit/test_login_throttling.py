@@ -12,7 +12,7 @@ from django.test import RequestFactory, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from clusterportal.settings.base import axes_client_ip
+from clusterportal.client_ip import client_ip as axes_client_ip
 
 pytestmark = pytest.mark.django_db
 
@@ -171,10 +171,11 @@ def test_production_settings_ignore_a_forged_header_from_a_direct_client():
 
     code = (
         "import django; django.setup(); from django.conf import settings; "
-        "from django.test import RequestFactory; "
+        "from django.test import RequestFactory; from django.utils.module_loading import "
+        "import_string; "
         "r = RequestFactory().get('/', REMOTE_ADDR='192.0.2.66', "
         "HTTP_X_FORWARDED_FOR='198.51.100.1'); "
-        "print(settings.AXES_CLIENT_IP_CALLABLE(r))"
+        "print(import_string(settings.AXES_CLIENT_IP_CALLABLE)(r))"
     )
     result = subprocess.run(
         [PYTHON, "-c", code],
