@@ -162,28 +162,52 @@ def licence_link() -> str:
     return f'<{settings.PORTAL_DATA_LICENSE["url"]}>; rel="license"'
 
 
-def csv_response(queryset, request) -> StreamingHttpResponse:
-    """The rows as a streamed CSV file: memory stays flat however many rows there are."""
+def csv_chunks(queryset, portal: str) -> Iterator[bytes]:
+    """The CSV file in pieces of 500 rows, in the active language."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    buffer.write("\ufeff")
+    writer.writerow(header())
+    yes_no = (_("ja"), _("nein"))
+    for number, row in enumerate(rows(queryset, portal), start=1):
+        writer.writerow([as_csv_text(value, yes_no) for value in row])
+        if number % 500 == 0:
+            yield _drain(buffer)
+    yield _drain(buffer)
+
+
+def capped_name(name: str, capped: int | None) -> str:
+    """``mitglieder-2026-01-02.csv`` -> ``mitglieder-2026-01-02-erste-5000.csv`` when capped."""
+    if not capped:
+        return name
+    stem, extension = name.rsplit(".", 1)
+    return f"{stem}-{_('erste')}-{capped}.{extension}"
+
+
+def mark_capped(response, capped: int | None, full_url: str) -> None:
+    """The licence link, and for a capped file the row limit and the full file's address."""
+    links = [licence_link()]
+    if capped:
+        response["X-Export-Row-Limit"] = str(capped)
+        links.append(f'<{full_url}>; rel="alternate"')
+    response["Link"] = ", ".join(links)
+
+
+def csv_response(queryset, request, capped=None, full_url="") -> StreamingHttpResponse:
+    """The rows as a streamed CSV file: memory stays flat however many rows there are. A capped
+    file (``capped`` rows at most) says so in its name and headers, not in its rows."""
     language = translation.get_language()
     portal = base_url(request)
 
     def content() -> Iterator[bytes]:
         # Streaming runs after the view has returned: keep the request's language.
         with translation.override(language):
-            buffer = io.StringIO()
-            writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-            buffer.write("\ufeff")
-            writer.writerow(header())
-            yes_no = (_("ja"), _("nein"))
-            for number, row in enumerate(rows(queryset, portal), start=1):
-                writer.writerow([as_csv_text(value, yes_no) for value in row])
-                if number % 500 == 0:
-                    yield _drain(buffer)
-            yield _drain(buffer)
+            yield from csv_chunks(queryset, portal)
 
     response = StreamingHttpResponse(content(), content_type=CSV_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename("csv")}"'
-    response["Link"] = licence_link()
+    name = capped_name(filename("csv"), capped)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    mark_capped(response, capped, full_url)
     return response
 
 
@@ -194,9 +218,8 @@ def _drain(buffer: io.StringIO) -> bytes:
     return data
 
 
-def xlsx_response(queryset, request) -> FileResponse:
-    """The rows as an XLSX workbook, written row by row to a temporary file."""
-    portal = base_url(request)
+def write_xlsx(queryset, portal: str, file, source: str, note: str = "") -> None:
+    """The rows as an XLSX workbook (openpyxl's write-only mode), saved to ``file``."""
     workbook = Workbook(write_only=True)
     licence = settings.PORTAL_DATA_LICENSE
     workbook.properties.title = _("Mitglieder der Thüringer Clusternetzwerke")
@@ -216,15 +239,36 @@ def xlsx_response(queryset, request) -> FileResponse:
         # The rows are neutralised; control characters XLSX cannot hold become U+FFFD.
         sheet.append([xlsx_clean(value) for value in row])
 
-    _append_licence_sheet(workbook, request)
-
-    file = tempfile.TemporaryFile()  # noqa: SIM115 (the response closes it)
+    _append_licence_sheet(workbook, source, note)
     workbook.save(file)
+
+
+def capped_note(capped: int, full_url: str) -> str:
+    return _(
+        "Ohne Anmeldung enthält diese Datei die ersten %(limit)s Treffer. "
+        "Der vollständige Datenbestand: %(url)s"
+    ) % {"limit": capped, "url": full_url}
+
+
+def xlsx_response(queryset, request, capped=None, full_url="") -> FileResponse:
+    """The rows as an XLSX workbook, written row by row to a temporary file; a capped one
+    says so on its licence sheet, in its name and in its headers."""
+    query = request.GET.copy()
+    query.pop("format", None)
+    source = base_url(request) + reverse("members:list")
+    if query:
+        source = f"{source}?{query.urlencode()}"
+    file = tempfile.TemporaryFile()  # noqa: SIM115 (the response closes it)
+    note = capped_note(capped, full_url) if capped else ""
+    write_xlsx(queryset, base_url(request), file, source, note)
     file.seek(0)
     response = FileResponse(
-        file, as_attachment=True, filename=filename("xlsx"), content_type=XLSX_CONTENT_TYPE
+        file,
+        as_attachment=True,
+        filename=capped_name(filename("xlsx"), capped),
+        content_type=XLSX_CONTENT_TYPE,
     )
-    response["Link"] = licence_link()
+    mark_capped(response, capped, full_url)
     return response
 
 
@@ -237,21 +281,19 @@ def _bold_cells(sheet, values: Iterable) -> list[WriteOnlyCell]:
     return cells
 
 
-def _append_licence_sheet(workbook, request) -> None:
+def _append_licence_sheet(workbook, source: str, note: str = "") -> None:
     licence = settings.PORTAL_DATA_LICENSE
     sheet = workbook.create_sheet(_("Lizenz"))
     sheet.column_dimensions["A"].width = 22
     sheet.column_dimensions["B"].width = 70
-    query = request.GET.copy()
-    query.pop("format", None)
-    source = base_url(request) + reverse("members:list")
-    if query:
-        source = f"{source}?{query.urlencode()}"
-    for label, value in (
+    lines = [
         (_("Lizenz"), licence["name"]),
         (_("Lizenztext"), licence["url"]),
         (_("Namensnennung"), licence["attribution"]),
         (_("Quelle"), source),
         (_("Stand des Exports"), timezone.localdate()),
-    ):
+    ]
+    if note:
+        lines.append((_("Hinweis"), note))
+    for label, value in lines:
         sheet.append([*_bold_cells(sheet, [label]), xlsx_value(value)])

@@ -173,6 +173,15 @@ PORTAL_PAGE_SIZE = 25
 # Public pages are kept rendered until the data changes (clusterportal.cache.cache_public_page).
 PORTAL_PAGE_CACHE = env.bool("PORTAL_PAGE_CACHE", default=True)
 PORTAL_MAX_PAGE_SIZE = 100
+# The member directory's export (members.views): every client (address, or account when signed
+# in) may ask for PORTAL_EXPORT_RATE exports ("10/10m": ten per ten minutes), then gets 429
+# with Retry-After; the counters are in the cache and, without it, not enforced (fail open).
+# Anonymous exports hold at most PORTAL_EXPORT_ANONYMOUS_MAX_ROWS rows and point to the full
+# file, written to PORTAL_EXPORT_DIR once per data version (and day) and served from there.
+PORTAL_EXPORT_RATE = env("PORTAL_EXPORT_RATE", default="10/10m")
+PORTAL_EXPORT_ANONYMOUS_MAX_ROWS = env.int("PORTAL_EXPORT_ANONYMOUS_MAX_ROWS", default=5000)
+PORTAL_EXPORT_DIR = env.path("PORTAL_EXPORT_DIR", default=BASE_DIR / "var" / "exports")
+RATELIMIT_FAIL_OPEN = True
 # The licence the open data (pages' downloads and the API) is published under.
 PORTAL_DATA_LICENSE = {
     "name": env(
