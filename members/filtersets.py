@@ -59,6 +59,7 @@ class DirectoryOrderingFilter(django_filters.OrderingFilter):
         return expression
 
     def filter(self, qs, value):
+        value = [param for param in value or () if param]  # "sort=kind," has an empty part
         if not value:
             return qs
         return qs.order_by(*[self.get_ordering_value(param) for param in value], "pk")

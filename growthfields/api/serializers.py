@@ -42,6 +42,7 @@ class GrowthFieldSerializer(serializers.ModelSerializer):
     parent = serializers.SlugRelatedField(
         slug_field="slug",
         read_only=True,
+        allow_null=True,
     )
     parts = serializers.SlugRelatedField(
         slug_field="slug",
@@ -58,6 +59,7 @@ class GrowthFieldSerializer(serializers.ModelSerializer):
     )
     assessment_source = SourceSerializer(
         read_only=True,
+        allow_null=True,
         help_text="Quelle der Stärken und Schwächen.",
     )
     wz_codes = serializers.ListField(

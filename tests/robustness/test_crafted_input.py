@@ -99,3 +99,11 @@ def test_the_api_treats_a_punctuation_search_as_none(client):
     response = client.get("/api/organisations/?q=%25")
     assert response.status_code == 200
     assert response.json()["count"] == 2
+
+
+@pytest.mark.parametrize("sort", ["kind,", ",", "name,,-town"])
+def test_a_sort_with_an_empty_part_is_not_a_server_error(client, sort):
+    """``sort=kind,`` (a trailing comma, as schemathesis sent it) sorts by the named parts."""
+    OrganisationFactory.create_batch(2)
+    assert client.get("/api/organisations/", {"sort": sort}).status_code == 200
+    assert client.get(reverse("members:list"), {"sort": sort}).status_code == 200
