@@ -1,5 +1,7 @@
 """Crafted input gets an answer, not a 500 or a table scan (issue 18, case 9)."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -67,7 +69,8 @@ def directory_queries(client, query):
     with CaptureQueriesContext(connection) as context:
         response = client.get(reverse("members:list") + query)
     assert response.status_code == 200
-    statements = [entry["sql"] for entry in context.captured_queries]
+    # Savepoints and PostgreSQL's server-side cursors are numbered per connection: not compared.
+    statements = [re.sub(r"_django_curs_\w+", "cursor", q["sql"]) for q in context.captured_queries]
     return response, [sql for sql in statements if "SAVEPOINT" not in sql]
 
 
