@@ -5,7 +5,13 @@ X-Forwarded-For from outside the proxies changes nothing), signed-in users by th
 The counters live in the shared cache; with the cache out of reach django-ratelimit cannot
 count and, as ``RATELIMIT_FAIL_OPEN`` says, lets the request through (the cache fails open,
 ``clusterportal.cache_backends``): an outage of Redis must not lock the public out.
+
+``Slots`` bounds how many such requests run at once in a process, whatever their clients: a
+rate per client cannot stop eight clients (or one with eight connections) from taking every
+worker thread at the same moment.
 """
+
+import threading
 
 from django.http import HttpResponse
 from django.utils.cache import add_never_cache_headers
@@ -36,3 +42,30 @@ def too_many_requests(message: str, seconds: int) -> HttpResponse:
     response["Retry-After"] = str(seconds)
     add_never_cache_headers(response)
     return response
+
+
+class Slots:
+    """At most ``limit`` requests of one kind at a time in this process (thread-safe). A
+    request that finds no free slot is answered at once instead of waiting: a worker's threads
+    stay free for the pages."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self.running = 0
+
+    def try_acquire(self, limit: int) -> bool:
+        with self._lock:
+            if self.running >= limit:
+                return False
+            self.running += 1
+            return True
+
+    def release(self) -> None:
+        with self._lock:
+            self.running = max(0, self.running - 1)
+
+    def hold_while_streaming(self, response):
+        """Release the slot when ``response`` is closed: the server closes every response once
+        it is sent or the client went away (Django's response closers run exactly once)."""
+        response._resource_closers.append(self.release)
+        return response

@@ -10,7 +10,7 @@ from django.views.generic import DetailView, ListView, View
 
 from clusterportal.cache import cache_public_page
 from clusterportal.pagination import PAGE_SIZES, CachedCountPaginator, page_size_from
-from clusterportal.ratelimit import seconds_to_wait, too_many_requests
+from clusterportal.ratelimit import Slots, seconds_to_wait, too_many_requests
 from growthfields.models import GrowthField
 
 from . import export_files, exports
@@ -98,6 +98,32 @@ class OrganisationListView(ListView):
 
 
 EXPORT_RATE_GROUP = "members-export"
+# Exports running at once in this process (PORTAL_EXPORT_CONCURRENCY); the others get 429.
+EXPORT_SLOTS = Slots()
+EXPORT_BUSY_RETRY_SECONDS = 30
+
+
+def run_export(respond):
+    """``respond()`` in one of the process's export slots, held until the file is sent; 429
+    with Retry-After when every slot is taken."""
+    if not EXPORT_SLOTS.try_acquire(settings.PORTAL_EXPORT_CONCURRENCY):
+        return too_many_requests(
+            _(
+                "Gerade laufen zu viele Downloads. Bitte versuchen Sie es in %(seconds)s "
+                "Sekunden erneut."
+            )
+            % {"seconds": EXPORT_BUSY_RETRY_SECONDS},
+            EXPORT_BUSY_RETRY_SECONDS,
+        )
+    try:
+        response = respond()
+    except BaseException:
+        EXPORT_SLOTS.release()
+        raise
+    if not response.streaming:
+        EXPORT_SLOTS.release()
+        return response
+    return EXPORT_SLOTS.hold_while_streaming(response)
 
 
 def export_refused(request):
@@ -126,7 +152,8 @@ class OrganisationExportView(View):
     """The directory's current result (all pages, the same order) as CSV or XLSX; see
     ``members.exports`` for the columns and the licence.
 
-    Rate-limited per client (``PORTAL_EXPORT_RATE``); without sign-in at most
+    Rate-limited per client (``PORTAL_EXPORT_RATE``), at most ``PORTAL_EXPORT_CONCURRENCY``
+    at once per process (``run_export``); without sign-in at most
     ``PORTAL_EXPORT_ANONYMOUS_MAX_ROWS`` rows, the file then saying so (name, headers, the XLSX
     licence sheet) and naming the full file (``OrganisationFullExportView``)."""
 
@@ -148,7 +175,7 @@ class OrganisationExportView(View):
             if list(beyond):
                 queryset, capped = queryset[:limit], limit
         full_url = request.build_absolute_uri(reverse("members:export_full")) + f"?format={fmt}"
-        return respond(queryset, request, capped=capped, full_url=full_url)
+        return run_export(lambda: respond(queryset, request, capped=capped, full_url=full_url))
 
 
 class OrganisationFullExportView(View):
@@ -162,6 +189,9 @@ class OrganisationFullExportView(View):
         refused = export_refused(request)
         if refused is not None:
             return refused
+        return run_export(lambda: self.serve(request, fmt))
+
+    def serve(self, request, fmt):
         try:
             path = export_files.full_file(
                 fmt,

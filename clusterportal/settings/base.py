@@ -179,6 +179,9 @@ PORTAL_MAX_PAGE_SIZE = 100
 # Anonymous exports hold at most PORTAL_EXPORT_ANONYMOUS_MAX_ROWS rows and point to the full
 # file, written to PORTAL_EXPORT_DIR once per data version (and day) and served from there.
 PORTAL_EXPORT_RATE = env("PORTAL_EXPORT_RATE", default="10/10m")
+# Exports (and writes of the full file) running at once per app server process; the others get
+# 429 at once, so that a burst of downloads leaves the worker threads to the pages.
+PORTAL_EXPORT_CONCURRENCY = env.int("PORTAL_EXPORT_CONCURRENCY", default=1)
 PORTAL_EXPORT_ANONYMOUS_MAX_ROWS = env.int("PORTAL_EXPORT_ANONYMOUS_MAX_ROWS", default=5000)
 PORTAL_EXPORT_DIR = env.path("PORTAL_EXPORT_DIR", default=BASE_DIR / "var" / "exports")
 RATELIMIT_FAIL_OPEN = True

@@ -193,3 +193,44 @@ def test_with_the_cache_down_the_newest_full_file_is_served(client):
 
 def test_an_unknown_format_of_the_full_file_is_400(client):
     assert full(client, "pdf").status_code == 400
+
+
+@pytest.fixture
+def no_export_running(monkeypatch):
+    """Exports of earlier tests were never closed by the test client: start from none."""
+    from members.views import EXPORT_SLOTS
+
+    monkeypatch.setattr(EXPORT_SLOTS, "running", 0)
+    return EXPORT_SLOTS
+
+
+@override_settings(PORTAL_EXPORT_CONCURRENCY=1)
+def test_an_export_finding_every_slot_taken_gets_429_at_once(client, no_export_running):
+    """With as many exports running as PORTAL_EXPORT_CONCURRENCY allows, the next one (any
+    client) is answered 429 with Retry-After at once instead of taking a worker thread."""
+    from members.views import EXPORT_SLOTS
+
+    OrganisationFactory()
+    assert EXPORT_SLOTS.try_acquire(1)
+    try:
+        busy = export(client, REMOTE_ADDR="192.0.2.77")
+        busy_full = full(client, REMOTE_ADDR="192.0.2.78")
+    finally:
+        EXPORT_SLOTS.release()
+    assert busy.status_code == busy_full.status_code == 429
+    assert busy["Retry-After"] == "30"
+    assert "zu viele Downloads" in busy.content.decode()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_the_slot_is_held_until_the_response_is_closed(client, fmt, no_export_running):
+    """The slot stays taken while the file is sent and is free once the response is closed."""
+    from members.views import EXPORT_SLOTS
+
+    OrganisationFactory()
+    before = EXPORT_SLOTS.running
+    response = export(client, fmt)
+    assert EXPORT_SLOTS.running == before + 1  # still sending
+    b"".join(response.streaming_content)
+    response.close()
+    assert EXPORT_SLOTS.running == before
