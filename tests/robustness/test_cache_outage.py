@@ -21,6 +21,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from clusterportal import cache as portal_cache
 from members.models import Organisation
 from networks.models import Network
+from tests.clusterportal.test_cache import Builder
 from tests.factories import MembershipFactory, NetworkFactory, OrganisationFactory
 from tests.imports.test_leg_import import BASE_ROWS, command, reference, write_csv  # noqa: F401
 from tests.permissions.helpers import change_form_data
@@ -183,15 +184,6 @@ def live_cache():
         cache.clear()
         yield cache
         cache.clear()
-
-
-class Builder:
-    def __init__(self):
-        self.calls = 0
-
-    def __call__(self):
-        self.calls += 1
-        return f"build {self.calls}"
 
 
 def test_an_invalidation_lost_in_an_outage_is_made_up_when_redis_answers_again(live_cache):
