@@ -1,14 +1,17 @@
-# Clusterportal Thüringen. Needs nothing but Python 3.11 and make.
+# Clusterportal Thüringen. Needs Python 3.11, make and Node.js with npm (for the KERN design
+# system's CSS and fonts, installed into node_modules; nothing is loaded from another host at run time).
 # DATABASE_URL selects the database (default: SQLite file db.sqlite3).
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+NPM ?= npm
+KERN := node_modules/@kern-ux/native/dist/kern.min.css
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run serve test lint check bench bench-pages bench-load bench-faults clean
+.PHONY: setup run demo serve test lint check bench bench-pages bench-load bench-faults clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,8 +21,17 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-## setup: virtualenv, dependencies, database, migrations and ThCM reference data (idempotent)
-setup: $(STAMP)
+# KERN (@kern-ux/native, EUPL-1.2) from the npm registry, pinned by package-lock.json.
+$(KERN): package.json package-lock.json
+	@command -v $(NPM) >/dev/null 2>&1 || { \
+	  echo "make setup: npm was not found. The public pages use the KERN design system, which is" >&2; \
+	  echo "installed with npm. Install Node.js with npm (e.g. 'apt-get install nodejs npm'), then run make again." >&2; \
+	  exit 1; }
+	$(NPM) ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	touch $(KERN)
+
+## setup: virtualenv, dependencies, KERN, database, migrations and ThCM reference data (idempotent)
+setup: $(STAMP) $(KERN)
 	$(BIN)/python manage.py ensure_database
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_reference_data
@@ -27,6 +39,11 @@ setup: $(STAMP)
 ## run: setup, then serve at http://$(HOST):$(PORT)
 run: setup
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## demo: optional, after setup: a realistic sample (300 organisations from a synthetic LEG export,
+##       fixtures/demo/leg-demo.csv) imported with import_leg; run again, it changes nothing
+demo: setup
+	$(BIN)/python manage.py import_leg fixtures/demo/leg-demo.csv
 
 ## serve: production-style: collectstatic, then gunicorn (gunicorn.conf.py) on $(HOST):$(PORT)
 ##        (needs SECRET_KEY and ALLOWED_HOSTS; SECURE_SSL_REDIRECT=False for plain HTTP locally)
@@ -40,6 +57,7 @@ test: setup
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 check: $(STAMP)
 	$(BIN)/python manage.py check
@@ -62,4 +80,4 @@ bench-faults: setup
 	$(BIN)/python bench/faults.py
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache

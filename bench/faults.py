@@ -30,13 +30,12 @@ measured (rate limit and export slots: 429 beyond them); before it, the full fil
 (written once, then served from disk).
 
 Prints PASS/FAIL per check and writes bench/out/faults.md; exit status 1 if any check failed.
-See bench/README.md.
+See docs/performance.md.
 """
 
 import argparse
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -51,10 +50,19 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from bench import load as load_bench  # noqa: E402
-from bench import pages as pages_bench  # noqa: E402
+from bench.common import (  # noqa: E402
+    GENERATOR,
+    OUT,
+    SEED,
+    Gunicorn,
+    code_state,
+    collectstatic,
+    export_file,
+    log,
+    port_free,
+    server_env,
+)
 
-OUT = REPO / "bench" / "out"
 PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
 DATABASE = "clusterportal_faults"
 HANG_LIMIT = 5.0  # seconds: a request during the outage that takes longer "hangs"
@@ -62,10 +70,9 @@ RECOVERY_LIMIT = 30.0  # seconds after the database is back
 OUTAGE = 5.0  # seconds the database stays stopped in the outage scenario
 BROWSE_FIRST_ID = 500_001  # the browsing data's LEG-IDs, apart from the import file's
 BROWSE_ROWS = 2_000
-
-
-def log(message):
-    print(message, file=sys.stderr, flush=True)
+ORGANISATIONS = 100_000
+# The Redis database the Redis and export scenarios may empty (the load benchmark's).
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/7"
 
 
 # --------------------------------------------------------------------------- the cluster
@@ -138,11 +145,6 @@ class Cluster:
             shutil.rmtree(self.root, ignore_errors=True)
 
 
-def port_free(port):
-    with socket.socket() as sock:
-        return sock.connect_ex(("127.0.0.1", port)) != 0
-
-
 def manage(env, *args, check=True, **kwargs):
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=REPO, env=env, check=check, **kwargs
@@ -150,15 +152,7 @@ def manage(env, *args, check=True, **kwargs):
 
 
 def browse_file():
-    path = OUT / f"leg_r{BROWSE_ROWS}_s{pages_bench.SEED}_f{BROWSE_FIRST_ID}.csv"
-    if not path.exists():
-        subprocess.run(
-            [sys.executable, str(pages_bench.GENERATOR), "--rows", str(BROWSE_ROWS),
-             "--out", str(path), "--seed", str(pages_bench.SEED),
-             "--first-id", str(BROWSE_FIRST_ID)],
-            check=True, capture_output=True,
-        )
-    return path
+    return export_file(BROWSE_ROWS, seed=SEED, first_id=BROWSE_FIRST_ID, quiet=True)
 
 
 # --------------------------------------------------------------------------- the checks
@@ -260,9 +254,9 @@ def browse_scenario(cluster, env, urls, *, kind, conn_max_age):
     }[kind] + f", `CONN_MAX_AGE={conn_max_age}`"
     scenario = Scenario(title)
     log(f"(a) {title}")
-    server_env = dict(env, CONN_MAX_AGE=str(conn_max_age))
-    server = load_bench.Gunicorn(
-        env=server_env, workers=2, threads=2, log_path=OUT / "faults_gunicorn.log"
+    browse_env = dict(env, CONN_MAX_AGE=str(conn_max_age))
+    server = Gunicorn(
+        env=browse_env, workers=2, threads=2, log_path=OUT / "faults_gunicorn.log"
     ).start()
     browser = Browser(server.host, urls)
     try:
@@ -363,6 +357,63 @@ def writing_query(connection):
     return row[0] if row else None
 
 
+@dataclass
+class KilledImport:
+    """``manage.py import_leg`` whose database was killed while it wrote."""
+
+    returncode: int | None = None
+    stdout: str = ""
+    stderr_lines: list = field(default_factory=list)
+    killed_at: float = 0.0  # seconds after the start
+    killed_during: str | None = None  # the statement running when the database was killed
+    exited_at: float = 0.0
+
+
+def kill_during_import(cluster, env, path, scenario, *, write_timeout=600.0):
+    """Start the import, kill the database (``pg_ctl stop -m immediate``) as soon as one of
+    its writes is active, and wait for the command to exit. The database stays down."""
+    killed = KilledImport()
+    process = subprocess.Popen(
+        [sys.executable, "manage.py", "import_leg", str(path)],
+        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    reader = threading.Thread(
+        target=lambda: killed.stderr_lines.extend(iter(process.stderr.readline, "")),
+        daemon=True,
+    )
+    reader.start()
+    started = time.time()
+    try:
+        with cluster.connect() as watcher:
+            while process.poll() is None and time.time() - started < write_timeout:
+                killed.killed_during = writing_query(watcher)
+                if killed.killed_during:
+                    break
+                time.sleep(0.05)
+        killed.killed_at = time.time() - started
+        if killed.killed_during is None:
+            killed.returncode = process.poll()
+            return killed
+        cluster.stop("immediate")
+        log(f"  killed the database {killed.killed_at:.1f} s in, during: {killed.killed_during}")
+        try:
+            killed.stdout, rest = process.communicate(timeout=300)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            killed.stdout, rest = process.communicate()
+            scenario.notes.append("The import did not exit within 300 s and was killed.")
+        reader.join(timeout=5)
+        # communicate() reads stderr too, racing the reader thread: keep what it got.
+        killed.stderr_lines.extend((rest or "").splitlines(keepends=True))
+        killed.exited_at = time.time() - started
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    killed.returncode = process.returncode
+    return killed
+
+
 def import_scenario(cluster, env, path, *, write_timeout=600.0):
     scenario = Scenario(
         f"database killed (`pg_ctl stop -m immediate`) while `import_leg` writes "
@@ -371,46 +422,11 @@ def import_scenario(cluster, env, path, *, write_timeout=600.0):
     log(f"(b) {scenario.title}")
     with cluster.connect() as connection:
         before = table_counts(connection)
-    stderr_lines = []
-    process = subprocess.Popen(
-        [sys.executable, "manage.py", "import_leg", str(path)],
-        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )
-    reader = threading.Thread(
-        target=lambda: stderr_lines.extend(iter(process.stderr.readline, "")), daemon=True
-    )
-    reader.start()
-    started = time.time()
-    killed_during = None
-    try:
-        with cluster.connect() as watcher:
-            while process.poll() is None and time.time() - started < write_timeout:
-                killed_during = writing_query(watcher)
-                if killed_during:
-                    break
-                time.sleep(0.05)
-        killed_at = time.time() - started
-        if killed_during is None:
-            scenario.check("the import reached its write phase", False,
-                           f"exit {process.poll()} before any write was seen")
-            return scenario
-        cluster.stop("immediate")
-        log(f"  killed the database {killed_at:.1f} s in, during: {killed_during}")
-        try:
-            stdout, rest = process.communicate(timeout=300)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            stdout, rest = process.communicate()
-            scenario.notes.append("The import did not exit within 300 s and was killed.")
-        reader.join(timeout=5)
-        # communicate() reads stderr too, racing the reader thread: keep what it got.
-        stderr_lines.extend((rest or "").splitlines(keepends=True))
-        exited_at = time.time() - started
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-    down_for = exited_at - killed_at
+    killed = kill_during_import(cluster, env, path, scenario, write_timeout=write_timeout)
+    if killed.killed_during is None:
+        scenario.check("the import reached its write phase", False,
+                       f"exit {killed.returncode} before any write was seen")
+        return scenario
     cluster.start()
     with cluster.connect() as connection:
         after = table_counts(connection)
@@ -422,6 +438,14 @@ def import_scenario(cluster, env, path, *, write_timeout=600.0):
             "SELECT count(*) FROM members_organisation WHERE leg_id BETWEEN %s AND %s",
             ["TH-000001", f"TH-{BROWSE_FIRST_ID - 1:06d}"],
         ).fetchone()[0]
+    judge_import(scenario, killed, before=before, after=after, runs=runs, from_file=from_file)
+    return scenario
+
+
+def judge_import(scenario, killed, *, before, after, runs, from_file):
+    """The killed import's figures and checks: a non-zero exit, a clear message and no
+    traceback, nothing half-written, the run recorded as failed."""
+    stderr_lines = killed.stderr_lines
     stderr = "".join(stderr_lines)
     progress = [line for line in stderr_lines if line.startswith(("Lesen", "Prüfen", "Schreiben"))]
     messages = [line for line in stderr_lines if line not in progress and not line.startswith("  ")]
@@ -431,8 +455,10 @@ def import_scenario(cluster, env, path, *, write_timeout=600.0):
     frames = [line.strip() for line in stderr_lines
               if line.strip().startswith(f'File "{REPO}/') and "/.venv/" not in line]
     scenario.figures += [
-        ("killed", f"{killed_at:.1f} s after the start, while running `{killed_during}…`"),
-        ("the command exited", f"{down_for:.1f} s later with status {process.returncode}"),
+        ("killed", f"{killed.killed_at:.1f} s after the start, while running "
+         f"`{killed.killed_during}…`"),
+        ("the command exited", f"{killed.exited_at - killed.killed_at:.1f} s later with status "
+         f"{killed.returncode}"),
         ("rows before → after (organisations, growth-field links, memberships, "
          "organisation history, import runs)",
          " · ".join(f"{before[t]} → {after[t]}" for t in COUNT_TABLES)),
@@ -447,8 +473,8 @@ def import_scenario(cluster, env, path, *, write_timeout=600.0):
         "Last lines on stderr (all of it: bench/out/faults_import_stderr.txt):\n\n```\n"
         + last_lines + "\n```"
     )
-    scenario.check("the command exited with a non-zero status", process.returncode not in (0, None),
-                   f"exit {process.returncode}")
+    scenario.check("the command exited with a non-zero status",
+                   killed.returncode not in (0, None), f"exit {killed.returncode}")
     clear = "Traceback" not in stderr and any(line.strip() for line in messages)
     scenario.check("a clear error message on stderr, no traceback", clear,
                    "a Python traceback" if "Traceback" in stderr else messages[-1].strip()
@@ -459,8 +485,7 @@ def import_scenario(cluster, env, path, *, write_timeout=600.0):
     scenario.check("the import run is recorded as failed",
                    any(status == "failed" for status, _m in runs),
                    ", ".join(s for s, _m in runs) or "no run recorded")
-    scenario.notes.append(f"stdout: {stdout.strip()[-300:] or '(empty)'}")
-    return scenario
+    scenario.notes.append(f"stdout: {killed.stdout.strip()[-300:] or '(empty)'}")
 
 
 # --------------------------------------------------------------------------- report, main
@@ -501,9 +526,9 @@ def redis_outage_scenario(env, urls, *, redis_url, rounds=5):
     log(f"(c) {scenario.title}")
     timings = {}
     for label, cache_url in (("Redis up", redis_url), ("Redis down", DEAD_CACHE_URL)):
-        server_env = dict(env, CACHE_URL=cache_url, PORTAL_PAGE_CACHE="True")
-        server = load_bench.Gunicorn(
-            env=server_env, workers=2, threads=2, log_path=OUT / "faults_gunicorn.log"
+        redis_env = dict(env, CACHE_URL=cache_url, PORTAL_PAGE_CACHE="True")
+        server = Gunicorn(
+            env=redis_env, workers=2, threads=2, log_path=OUT / "faults_gunicorn.log"
         ).start()
         try:
             hits = [(url, *fetch(server.host + url)[:2]) for _ in range(rounds) for url in urls]
@@ -530,8 +555,8 @@ def redis_outage_scenario(env, urls, *, redis_url, rounds=5):
                    save.returncode == 0 and "saved" in save.stdout, save.stderr.strip()[-200:])
     path = OUT / "faults_redis_import.csv"
     subprocess.run(
-        [sys.executable, str(pages_bench.GENERATOR), "--rows", "200", "--out", str(path),
-         "--seed", str(pages_bench.SEED), "--first-id", "900001"],
+        [sys.executable, str(GENERATOR), "--rows", "200", "--out", str(path),
+         "--seed", str(SEED), "--first-id", "900001"],
         check=True, capture_output=True,
     )
     started = time.time()
@@ -553,9 +578,9 @@ def export_flood_scenario(env, *, redis_url):
         f"{FLOOD_SECONDS:.0f} s while `/` and `/healthz` are measured"
     )
     log(f"(d) {scenario.title}")
-    server_env = dict(env, CACHE_URL=redis_url, PORTAL_PAGE_CACHE="True")
-    server = load_bench.Gunicorn(
-        env=server_env, workers=2, threads=2, log_path=OUT / "faults_gunicorn.log"
+    redis_env = dict(env, CACHE_URL=redis_url, PORTAL_PAGE_CACHE="True")
+    server = Gunicorn(
+        env=redis_env, workers=2, threads=2, log_path=OUT / "faults_gunicorn.log"
     ).start()
     try:
         import redis
@@ -628,11 +653,11 @@ def render(scenarios, header):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=55432, help="the private cluster's port")
-    parser.add_argument("--rows", type=int, default=pages_bench.ORGANISATIONS,
+    parser.add_argument("--rows", type=int, default=ORGANISATIONS,
                         help="rows of the import that is killed")
     parser.add_argument("--only", choices=("browse", "import", "redis", "export"),
                         help="one part only")
-    parser.add_argument("--redis-url", default=load_bench.DEFAULT_CACHE_URL,
+    parser.add_argument("--redis-url", default=DEFAULT_REDIS_URL,
                         help="a Redis database the Redis and export scenarios may empty")
     parser.add_argument("--keep", action="store_true", help="keep the cluster's directory")
     args = parser.parse_args(argv)
@@ -642,14 +667,14 @@ def main(argv=None):
         parser.error(f"port {args.port} is in use (--port)")
 
     OUT.mkdir(parents=True, exist_ok=True)
-    import_path = pages_bench.export_file(args.rows) if args.only in (None, "import") else None
+    import_path = export_file(args.rows, seed=SEED) if args.only in (None, "import") else None
     scenarios = []
     cluster = Cluster(args.port)
     try:
         log(f"private cluster in {cluster.root}, port {args.port} …")
         cluster.init()
         cluster.start()
-        env = load_bench.server_env(
+        env = server_env(
             database_url=cluster.url, cache_url="locmemcache://faults", page_cache=False
         )
         manage(env, "ensure_database", stdout=subprocess.DEVNULL)
@@ -658,7 +683,7 @@ def main(argv=None):
         manage(env, "import_leg", str(browse_file()), stdout=subprocess.DEVNULL,
                stderr=subprocess.DEVNULL)
         if not (OUT / "static" / "staticfiles.json").exists():
-            load_bench.collectstatic(env)
+            collectstatic(env)
         with cluster.connect() as connection:
             pk = connection.execute(
                 "SELECT id FROM members_organisation WHERE published ORDER BY id LIMIT 1"
@@ -686,7 +711,7 @@ def main(argv=None):
         f"every page reads the database), gunicorn (gunicorn.conf.py) 2 gthread workers × 2 "
         f"threads, {BROWSE_ROWS:,} organisations for browsing; the browsing client requests "
         f"{', '.join(f'`{u}`' for u in urls)} in turn, one at a time. "
-        f"{pages_bench.code_state()}."
+        f"{code_state()}."
     )
     report = render(scenarios, header)
     (OUT / "faults.md").write_text(report + "\n", encoding="utf-8")

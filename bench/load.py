@@ -15,7 +15,7 @@ into the same database. Per group of pages: requests/s, p50/p95/p99 (computed he
 request, nearest rank), errors; the import's duration and result; each group's p95 during the
 import as a multiple of its idle p95. Prints a Markdown report and writes bench/out/load.md.
 Exit status 1 when any request failed, the import failed, or a p95 during the import reached
-10 × idle. See bench/README.md.
+10 × idle. See docs/performance.md.
 """
 
 import argparse
@@ -23,16 +23,12 @@ import csv
 import json
 import math
 import os
-import platform
 import random
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode
@@ -42,14 +38,26 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from bench import pages as pages_bench  # noqa: E402
-from bench import run as import_bench  # noqa: E402
+from bench.common import (  # noqa: E402
+    BIN,
+    OUT,
+    SEED,
+    Gunicorn,
+    code_state,
+    collectstatic,
+    database_name,
+    export_file,
+    later_export,
+    log,
+    machine,
+    percentile,
+    server_env,
+    server_version,
+)
 
-OUT = REPO / "bench" / "out"
-BIN = Path(sys.executable).parent
 LOCUSTFILE = REPO / "bench" / "locustfile.py"
 SETTINGS = "clusterportal.settings.production"
 DEFAULT_CACHE_URL = "redis://127.0.0.1:6379/7"
-SEED = 2012
 RATIO_TARGET = 10.0
 
 # Share of requests per group (locust weights); every group has German and English pages
@@ -71,10 +79,6 @@ TYPOS = ("Präzisionstechnk", "Sensork", "Jenoptk")
 SORTS = ("name", "-employees", "town", "-record_date")
 
 
-def log(message):
-    print(message, file=sys.stderr, flush=True)
-
-
 # --------------------------------------------------------------------------- the addresses
 
 
@@ -89,7 +93,6 @@ def build_url_groups(*, seed=SEED, organisations=60, api_organisations=30):
     from django.utils import translation
 
     from growthfields.models import GrowthField
-    from members.choices import District, OrganisationKind, SizeClass
     from members.models import Organisation
     from networks.models import Network
 
@@ -106,26 +109,9 @@ def build_url_groups(*, seed=SEED, organisations=60, api_organisations=30):
         )
     )
 
-    directory_params = [{}]
-    directory_params += [
-        {"page": page} for page in sorted({2, 3, 10, 100, last_page // 2, last_page}) if
-        1 < page <= last_page
-    ]
-    directory_params += [{"growth_field": slug} for slug in rng.sample(growth_fields, min(6, len(growth_fields)))]
-    directory_params += [{"network": slug} for slug, _count in networks[:4]]
-    directory_params += [{"district": value} for value in rng.sample(District.values, 6)]
-    directory_params += [{"kind": value} for value in OrganisationKind.values]
-    directory_params += [{"size": value} for value in SizeClass.values]
-    directory_params += [{"sort": value} for value in SORTS]
-    directory_params += [
-        {"district": "Jena", "kind": OrganisationKind.COMPANY, "sort": "-employees"},
-        {"growth_field": growth_fields[0], "size": "mittel"} if growth_fields else {"size": "mittel"},
-    ]
-    search_params = [{"q": word} for word in HIT_WORDS]
-    search_params += [{"q": town} for town in rng.sample(towns, min(3, len(towns)))]
-    search_params += [{"q": word} for word in TYPOS]
-    search_params += [{"district": "Jena", "q": "Sensorik"}]
-
+    directory_params, search_params = _list_params(
+        rng, last_page=last_page, towns=towns, growth_fields=growth_fields, networks=networks
+    )
     groups = {name: [] for name in GROUP_WEIGHTS}
     sampled = rng.sample(ids, min(organisations, len(ids)))
     for language in ("de", "en"):
@@ -149,9 +135,47 @@ def build_url_groups(*, seed=SEED, organisations=60, api_organisations=30):
             ]
             groups["compare"].append(reverse("compare"))
 
-    api_pages = max(1, math.ceil(len(ids) / settings.REST_FRAMEWORK["PAGE_SIZE"]))
+    groups["api_list"] += _api_lists(len(ids), networks)
+    groups["api_detail"] += _api_details(sampled[:api_organisations], networks, growth_fields)
+    return groups
+
+
+def _list_params(rng, *, last_page, towns, growth_fields, networks):
+    """The directory's query parameters (pages, one filter each, sort orders, combinations)
+    and the searches' (hits, towns, typos, search with a filter)."""
+    from members.choices import District, OrganisationKind, SizeClass
+
+    directory_params = [{}]
+    directory_params += [
+        {"page": page} for page in sorted({2, 3, 10, 100, last_page // 2, last_page}) if
+        1 < page <= last_page
+    ]
+    directory_params += [
+        {"growth_field": slug} for slug in rng.sample(growth_fields, min(6, len(growth_fields)))
+    ]
+    directory_params += [{"network": slug} for slug, _count in networks[:4]]
+    directory_params += [{"district": value} for value in rng.sample(District.values, 6)]
+    directory_params += [{"kind": value} for value in OrganisationKind.values]
+    directory_params += [{"size": value} for value in SizeClass.values]
+    directory_params += [{"sort": value} for value in SORTS]
+    directory_params += [
+        {"district": "Jena", "kind": OrganisationKind.COMPANY, "sort": "-employees"},
+        {"growth_field": growth_fields[0], "size": "mittel"} if growth_fields else {"size": "mittel"},
+    ]
+    search_params = [{"q": word} for word in HIT_WORDS]
+    search_params += [{"q": town} for town in rng.sample(towns, min(3, len(towns)))]
+    search_params += [{"q": word} for word in TYPOS]
+    search_params += [{"district": "Jena", "q": "Sensorik"}]
+    return directory_params, search_params
+
+
+def _api_lists(organisations, networks):
+    from django.conf import settings
+    from django.urls import reverse
+
+    api_pages = max(1, math.ceil(organisations / settings.REST_FRAMEWORK["PAGE_SIZE"]))
     organisations_api = reverse("api:organisation-list")
-    groups["api_list"] += [
+    lists = [
         organisations_api,
         *(
             _with_query(organisations_api, {"page": page})
@@ -164,18 +188,18 @@ def build_url_groups(*, seed=SEED, organisations=60, api_organisations=30):
         reverse("api:growthfield-list"),
     ]
     if networks:
-        groups["api_list"].append(_with_query(organisations_api, {"network": networks[0][0]}))
-    groups["api_detail"] += [
-        reverse("api:organisation-detail", kwargs={"pk": pk})
-        for pk in sampled[:api_organisations]
+        lists.append(_with_query(organisations_api, {"network": networks[0][0]}))
+    return lists
+
+
+def _api_details(organisation_ids, networks, growth_fields):
+    from django.urls import reverse
+
+    return [
+        *(reverse("api:organisation-detail", kwargs={"pk": pk}) for pk in organisation_ids),
+        *(reverse("api:network-detail", kwargs={"slug": slug}) for slug, _count in networks),
+        *(reverse("api:growthfield-detail", kwargs={"slug": slug}) for slug in growth_fields),
     ]
-    groups["api_detail"] += [
-        reverse("api:network-detail", kwargs={"slug": slug}) for slug, _count in networks
-    ]
-    groups["api_detail"] += [
-        reverse("api:growthfield-detail", kwargs={"slug": slug}) for slug in growth_fields
-    ]
-    return groups
 
 
 def _with_query(url, params):
@@ -219,16 +243,6 @@ class GroupStats:
     p50: float | None
     p95: float | None
     p99: float | None
-
-
-def percentile(values, fraction):
-    """Nearest-rank percentile: the smallest value with at least ``fraction`` of the values at
-    or below it (p95 of 20 values is the 19th smallest). ``None`` for no values."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    rank = max(1, math.ceil(fraction * len(ordered)))
-    return ordered[rank - 1]
 
 
 def read_samples(path):
@@ -276,109 +290,6 @@ def summarise(samples, *, start=None, end=None):
 
 
 # --------------------------------------------------------------------------- processes
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def server_env(*, database_url, cache_url, page_cache, extra=None):
-    """The environment of gunicorn and of ``manage.py`` runs against it: production settings,
-    loopback host, no SSL redirect (no TLS proxy in front), static files in bench/out/static."""
-    env = dict(os.environ)
-    env.update(
-        DJANGO_SETTINGS_MODULE=SETTINGS,
-        SECRET_KEY="bench-load-only-not-a-secret-0123456789abcdefghijklmnopqrstuvwxyz",
-        ALLOWED_HOSTS="127.0.0.1,localhost",
-        SECURE_SSL_REDIRECT="False",
-        DATABASE_URL=database_url,
-        CACHE_URL=cache_url,
-        PORTAL_PAGE_CACHE="True" if page_cache else "False",
-        PYTHONPATH=str(REPO),
-        STATIC_ROOT=str(OUT / "static"),
-    )
-    env.pop("DEBUG", None)
-    env.update(extra or {})
-    return env
-
-
-def collectstatic(env):
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
-        cwd=REPO, env=env, check=True,
-    )
-
-
-def wait_http(url, timeout=60.0, alive=lambda: True):
-    """Wait until ``url`` answers 200; the status last seen otherwise (or the error). Gives up
-    at once when ``alive()`` says the server has died."""
-    deadline = time.monotonic() + timeout
-    last = None
-    while time.monotonic() < deadline and alive():
-        try:
-            with urllib.request.urlopen(url, timeout=5) as response:
-                if response.status == 200:
-                    return 200
-                last = response.status
-        except urllib.error.HTTPError as error:
-            last = error.code
-        except OSError as error:
-            last = error
-        time.sleep(0.3)
-    return last
-
-
-class Gunicorn:
-    """gunicorn serving clusterportal.wsgi on loopback, started and stopped by us."""
-
-    def __init__(self, *, env, workers, threads, port=None, log_path=None):
-        self.env, self.workers, self.threads = env, workers, threads
-        self.port = port or free_port()
-        self.log_path = log_path or OUT / "load_gunicorn.log"
-        self.process = None
-
-    @property
-    def host(self):
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self):
-        self.log_file = open(self.log_path, "a", encoding="utf-8")  # noqa: SIM115
-        self.process = subprocess.Popen(
-            [
-                str(BIN / "gunicorn"), "clusterportal.wsgi",
-                "--bind", f"127.0.0.1:{self.port}",
-                "--workers", str(self.workers),
-                "--threads", str(self.threads),
-                "--chdir", str(REPO),
-            ],
-            cwd=REPO, env=self.env, stdout=self.log_file, stderr=subprocess.STDOUT,
-        )
-        status = wait_http(
-            f"{self.host}/", timeout=90, alive=lambda: self.process.poll() is None
-        )
-        if status != 200:
-            self.stop()
-            raise RuntimeError(f"gunicorn did not answer 200 on / ({status}); see {self.log_path}")
-        return self
-
-    def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        if getattr(self, "log_file", None):
-            self.log_file.close()
-
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc):
-        self.stop()
 
 
 @dataclass
@@ -465,11 +376,8 @@ def next_import_file(rows):
     from imports.choices import RunStatus
     from imports.models import ImportRun
 
-    export = pages_bench.export_file(rows)
-    later = export.with_name(f"{export.stem}_later{import_bench.CHANGE_EVERY}.csv")
-    if not later.exists():
-        changed = import_bench._rewrite(export, later, change=import_bench._later_stand)
-        log(f"wrote {later.relative_to(REPO)}: Stand +365 days in {changed:,} rows")
+    export = export_file(rows, seed=SEED)
+    later = later_export(export)
     last = ImportRun.objects.filter(status=RunStatus.IMPORTED).order_by("-pk").first()
     return export if last is not None and last.file_name == later.name else later
 
@@ -556,7 +464,7 @@ def failures(samples, limit=5):
 # --------------------------------------------------------------------------- main
 
 
-def main(argv=None):
+def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", default=os.environ.get(
         "BENCH_PAGES_DATABASE_URL", pages_bench.DEFAULT_DATABASE_URL))
@@ -580,12 +488,104 @@ def main(argv=None):
     parser.add_argument("--no-setup", action="store_true",
                         help="use the database as it is (no migrate, import or top-up)")
     args = parser.parse_args(argv)
-    cache_modes = [mode.strip() for mode in args.cache.split(",")]
-    if not set(cache_modes) <= {"on", "off"}:
+    args.cache_modes = [mode.strip() for mode in args.cache.split(",")]
+    if not set(args.cache_modes) <= {"on", "off"}:
         parser.error("--cache: on, off or on,off")
-    if "bench" not in pages_bench.database_name(args.database_url):
+    if "bench" not in database_name(args.database_url):
         parser.error("the database name must contain 'bench' (the import writes to it)")
+    return args
 
+
+def run_cache_mode(args, mode, cache):
+    """gunicorn with the page cache ``mode``; the idle run and (unless ``--no-import``) the run
+    during an import. Per phase: (samples after the warm-up, import result, cache keys at the
+    end, the epoch second the measurement began)."""
+    from django.db import connection
+
+    env = server_env(database_url=args.database_url, cache_url=args.cache_url,
+                     page_cache=mode == "on")
+    log(f"page cache {mode}: gunicorn with {args.workers} workers …")
+    results = {}
+    with Gunicorn(env=env, workers=args.workers, threads=args.threads) as gunicorn:
+        for phase in ("idle", "import"):
+            if phase == "import" and args.no_import:
+                continue
+            cache.flushdb()
+            import_file = next_import_file(args.rows) if phase == "import" else None
+            connection.close()
+            log(f"  {phase}: {args.users} users, {args.duration} s …")
+            samples, imported, measure_from = run_phase(
+                f"cache_{mode}_{phase}", host=gunicorn.host, users=args.users,
+                duration=args.duration, wait=args.wait, warmup=args.warmup,
+                import_file=import_file, import_env=env, import_delay=args.import_delay,
+                import_nice=args.import_nice,
+            )
+            if imported is not None:
+                read_import_run(imported)
+                connection.close()
+            samples = [s for s in samples if s.start >= measure_from]
+            results[phase] = (samples, imported, cache.dbsize(), measure_from)
+    return results
+
+
+def judge_cache_mode(args, mode, results):
+    """The Markdown section of one page-cache setting, and whether it passed."""
+    idle_samples, _none, idle_keys, idle_from = results["idle"]
+    idle = summarise(idle_samples, start=idle_from, end=idle_from + args.duration)
+    loaded = imported = None
+    ok = idle["all"].errors == 0
+    notes = [
+        f"Page cache **{mode}** (`PORTAL_PAGE_CACHE={'True' if mode == 'on' else 'False'}`), "
+        f"Redis db `{args.cache_url.rsplit('/', 1)[-1]}` flushed before each run, then "
+        f"{args.warmup:.0f} s of load not counted (warm-up). Idle run: "
+        f"{idle['all'].count:,} requests to {len({s.url for s in idle_samples})} distinct "
+        f"addresses, {idle_keys:,} cache keys at its end"
+    ]
+    if "import" in results:
+        import_samples, imported, import_keys, _from = results["import"]
+        loaded = summarise(import_samples, start=imported.started, end=imported.ended)
+        notes.append(
+            f"; import run: {len(import_samples):,} requests "
+            f"({loaded['all'].count if loaded else 0:,} of them during the import), "
+            f"{import_keys:,} cache keys at its end (the import's end makes every page stale)"
+        )
+        ok &= imported.returncode == 0 and imported.status == "imported"
+        ok &= not any(s for s in import_samples if not s.ok)
+        whole = summarise(import_samples)["all"]
+        notes.append(
+            f". The whole import run (before, during and after the import): "
+            f"{whole.rps:.1f} req/s, p95 {_ms(whole.p95)} ms, {whole.errors} errors."
+        )
+        if loaded:
+            ok &= all(
+                loaded[g].p95 / idle[g].p95 < RATIO_TARGET
+                for g in loaded if g in idle and idle[g].p95
+            )
+    else:
+        notes.append(".")
+    section = render_pair(
+        idle, loaded, title=f"Page cache {mode}", import_result=imported,
+        cache_note="".join(notes),
+    )
+    return section, ok
+
+
+def report_header(args, server, organisations):
+    return (
+        f"## Load test ({args.users} users, {args.duration} s per run, think time {args.wait} s)\n\n"
+        f"{organisations:,} published organisations, {server} "
+        f"(`{database_name(args.database_url)}`), gunicorn (gunicorn.conf.py) "
+        f"{args.workers} gthread workers × {args.threads} threads on 127.0.0.1 with "
+        f"`{SETTINGS}` (`CONN_MAX_AGE` 60 s with health checks), locust "
+        f"{args.users} users on FastHttpUser (one process), {machine()}; the CPUs are "
+        f"shared by server, database, load generator and other jobs. "
+        f"{code_state()}. Times are per request as the client saw them "
+        "(loopback; nearest-rank percentiles of every request)."
+    )
+
+
+def main(argv=None):
+    args = parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
     pages_bench.setup_django(args.database_url)
     from django.core.management import call_command
@@ -598,95 +598,25 @@ def main(argv=None):
     write_url_file(groups, OUT / "load_urls.json")
     distinct = sum(len(urls) for urls in groups.values())
     log(f"{distinct} addresses in {len(groups)} groups (bench/out/load_urls.json)")
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        server = cursor.fetchone()[0]
+    server = server_version(connection)
     organisations = pages_bench.dataset().organisations
     connection.close()
 
     cache = redis_client(args.cache_url)
     sections, ok = [], True
-    static_env = server_env(database_url=args.database_url, cache_url=args.cache_url,
-                            page_cache=True)
     shutil.rmtree(OUT / "static", ignore_errors=True)
-    collectstatic(static_env)
-    for mode in cache_modes:
-        env = server_env(database_url=args.database_url, cache_url=args.cache_url,
-                         page_cache=mode == "on")
-        log(f"page cache {mode}: gunicorn with {args.workers} workers …")
-        results = {}
-        with Gunicorn(env=env, workers=args.workers, threads=args.threads) as gunicorn:
-            for phase in ("idle", "import"):
-                if phase == "import" and args.no_import:
-                    continue
-                cache.flushdb()
-                import_file = next_import_file(args.rows) if phase == "import" else None
-                connection.close()
-                log(f"  {phase}: {args.users} users, {args.duration} s …")
-                samples, imported, measure_from = run_phase(
-                    f"cache_{mode}_{phase}", host=gunicorn.host, users=args.users,
-                    duration=args.duration, wait=args.wait, warmup=args.warmup,
-                    import_file=import_file, import_env=env, import_delay=args.import_delay,
-                    import_nice=args.import_nice,
-                )
-                if imported is not None:
-                    read_import_run(imported)
-                    connection.close()
-                samples = [s for s in samples if s.start >= measure_from]
-                results[phase] = (samples, imported, cache.dbsize(), measure_from)
-        idle_samples, _none, idle_keys, idle_from = results["idle"]
-        idle = summarise(idle_samples, start=idle_from, end=idle_from + args.duration)
-        loaded = imported = None
-        notes = [
-            f"Page cache **{mode}** (`PORTAL_PAGE_CACHE={'True' if mode == 'on' else 'False'}`), "
-            f"Redis db `{args.cache_url.rsplit('/', 1)[-1]}` flushed before each run, then "
-            f"{args.warmup:.0f} s of load not counted (warm-up). Idle run: "
-            f"{idle['all'].count:,} requests to {len({s.url for s in idle_samples})} distinct "
-            f"addresses, {idle_keys:,} cache keys at its end"
-        ]
-        if "import" in results:
-            import_samples, imported, import_keys, _from = results["import"]
-            loaded = summarise(import_samples, start=imported.started, end=imported.ended)
-            notes.append(
-                f"; import run: {len(import_samples):,} requests "
-                f"({loaded['all'].count if loaded else 0:,} of them during the import), "
-                f"{import_keys:,} cache keys at its end (the import's end makes every page stale)"
-            )
-            ok &= imported.returncode == 0 and imported.status == "imported"
-            ok &= not any(s for s in import_samples if not s.ok)
-            whole = summarise(import_samples)["all"]
-            notes.append(
-                f". The whole import run (before, during and after the import): "
-                f"{whole.rps:.1f} req/s, p95 {_ms(whole.p95)} ms, {whole.errors} errors."
-            )
-            if loaded:
-                ok &= all(
-                    loaded[g].p95 / idle[g].p95 < RATIO_TARGET
-                    for g in loaded if g in idle and idle[g].p95
-                )
-        else:
-            notes.append(".")
-        ok &= idle["all"].errors == 0
-        sections.append(render_pair(
-            idle, loaded, title=f"Page cache {mode}", import_result=imported,
-            cache_note="".join(notes),
-        ))
+    collectstatic(server_env(database_url=args.database_url, cache_url=args.cache_url,
+                             page_cache=True))
+    for mode in args.cache_modes:
+        results = run_cache_mode(args, mode, cache)
+        section, passed = judge_cache_mode(args, mode, results)
+        sections.append(section)
+        ok &= passed
         for name, (samples, *_rest) in results.items():
             for line in failures(samples):
                 log(f"  FAILED ({mode}, {name}): {line}")
 
-    header = (
-        f"## Load test ({args.users} users, {args.duration} s per run, think time {args.wait} s)\n\n"
-        f"{organisations:,} published organisations, PostgreSQL {server} "
-        f"(`{pages_bench.database_name(args.database_url)}`), gunicorn (gunicorn.conf.py) "
-        f"{args.workers} gthread workers × {args.threads} threads on 127.0.0.1 with "
-        f"`{SETTINGS}` (`CONN_MAX_AGE` 60 s with health checks), locust "
-        f"{args.users} users on FastHttpUser (one process), {platform.machine()}, "
-        f"{os.cpu_count()} CPUs shared by server, database, load generator and other jobs. "
-        f"{pages_bench.code_state()}. Times are per request as the client saw them "
-        "(loopback; nearest-rank percentiles of every request)."
-    )
-    report = "\n\n".join([header, *sections]) + "\n\n" + (
+    report = "\n\n".join([report_header(args, server, organisations), *sections]) + "\n\n" + (
         "**PASS**: no failed request, the import completed, every p95 during the import "
         f"below {RATIO_TARGET:.0f} × idle." if ok else
         "**FAIL**: failed requests, a failed import, or a p95 during the import at "

@@ -1,4 +1,4 @@
-"""Locust task mix for the load test (bench/load.py starts it; see bench/README.md).
+"""Locust task mix for the load test (bench/load.py starts it; see docs/performance.md).
 
     .venv/bin/locust -f bench/locustfile.py --headless -u 32 -r 32 --host http://127.0.0.1:PORT
 

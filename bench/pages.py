@@ -13,7 +13,7 @@ to 5,000 current members, ANALYZE), then requests every page in-process through 
 server) round-robin, after warm-up requests, and compares each page's median with a trivial
 "ok" view measured in the same rounds. Every directory filter and search is checked with
 EXPLAIN for a sequential scan of the organisations table. Prints a Markdown table and writes it
-to bench/out/pages.md; see bench/README.md.
+to bench/out/pages.md; see docs/performance.md.
 """
 
 import argparse
@@ -23,42 +23,47 @@ import json
 import logging
 import math
 import os
-import platform
 import pstats
 import re
 import statistics
-import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 REPO = Path(__file__).resolve().parent.parent
-OUT = REPO / "bench" / "out"
-GENERATOR = Path(
-    os.environ.get("LEG_GENERATOR", REPO.parent / "shared" / "leg" / "make_leg_export.py")
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from bench import common  # noqa: E402
+from bench.common import (  # noqa: E402
+    OUT,
+    SEED,
+    code_state,
+    database_name,
+    drop_database,
+    export_file,
+    log,
+    machine,
+    percentile,
+    server_version,
 )
+
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/clusterportal_bench_pages"
 URLCONF = "bench.pages_urls"
 ORGANISATIONS = 100_000
 NETWORK_MEMBERS = 5_000
-SEED = 2012  # the import benchmark's default: its export file is reused when present
 
 TARGET_MEDIAN_MS = 25.0
 TARGET_RATIO = 10.0
 TARGET_COMPARE_QUERIES = 10  # "a handful of aggregate queries" when nothing is cached
 ORGANISATION_TABLE = "members_organisation"
-CODE_DIRS = ("clusterportal", "growthfields", "networks", "members", "templates", "static")
 
 # Not counted as queries: the transaction control of ATOMIC_REQUESTS (BEGIN and COMMIT; savepoints
 # inside an outer transaction, as in the tests).
 TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE SAVEPOINT")
 DUMMY_CACHE = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
-
-
-def log(message):
-    print(message, file=sys.stderr, flush=True)
 
 
 # --------------------------------------------------------------------------- the pages
@@ -88,6 +93,25 @@ class Dataset:
     network_members: int
     growth_field_slug: str = "automobil"
     page_size: int = 25
+
+
+# Directory filters and searches whose parameters do not depend on the data: (key, label, group,
+# parameters).
+FIXED_LISTINGS = (
+    ("filter_kind", "filter kind = hochschule", "filter", {"kind": "hochschule"}),
+    ("filter_district", "filter district = Jena", "filter", {"district": "Jena"}),
+    ("filter_wz", "filter WZ division = 26", "filter", {"wz": "26"}),
+    ("filter_size", "filter size = mittel (50–249)", "filter", {"size": "mittel"}),
+    ("search_jena", "search q=Jena", "search", {"q": "Jena"}),
+    ("search_keyword", "search q=Sensorik (frequent keyword)", "search", {"q": "Sensorik"}),
+    ("search_typo", "search with a typo, q=Präzisionstechnk", "search", {"q": "Präzisionstechnk"}),
+    (
+        "filter_search",
+        "filter + search: district = Jena, q=Sensorik",
+        "search",
+        {"district": "Jena", "q": "Sensorik"},
+    ),
+)
 
 
 def build_pages(data: Dataset) -> list[Page]:
@@ -126,26 +150,7 @@ def build_pages(data: Dataset) -> list[Page]:
             "filter",
             {"network": data.network_slug},
         ),
-        listing("filter_kind", "filter kind = hochschule", "filter", {"kind": "hochschule"}),
-        listing("filter_district", "filter district = Jena", "filter", {"district": "Jena"}),
-        listing("filter_wz", "filter WZ division = 26", "filter", {"wz": "26"}),
-        listing("filter_size", "filter size = mittel (50–249)", "filter", {"size": "mittel"}),
-        listing("search_jena", "search q=Jena", "search", {"q": "Jena"}),
-        listing(
-            "search_keyword", "search q=Sensorik (frequent keyword)", "search", {"q": "Sensorik"}
-        ),
-        listing(
-            "search_typo",
-            "search with a typo, q=Präzisionstechnk",
-            "search",
-            {"q": "Präzisionstechnk"},
-        ),
-        listing(
-            "filter_search",
-            "filter + search: district = Jena, q=Sensorik",
-            "search",
-            {"district": "Jena", "q": "Sensorik"},
-        ),
+        *(listing(*spec) for spec in FIXED_LISTINGS),
         Page(
             "network",
             f"network {data.network_slug} ({data.network_members:,} members), page 1",
@@ -259,60 +264,6 @@ def directory_statements(params, page_size=25):
 # --------------------------------------------------------------------------- the database
 
 
-def database_name(url):
-    return urlsplit(url).path.lstrip("/")
-
-
-def drop_database(url):
-    import psycopg
-    from psycopg import sql
-
-    parts = urlsplit(url)
-    with psycopg.connect(
-        host=parts.hostname or "127.0.0.1",
-        port=parts.port or 5432,
-        user=parts.username or "postgres",
-        password=parts.password,
-        dbname="postgres",
-        autocommit=True,
-    ) as admin:
-        admin.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-                sql.Identifier(database_name(url))
-            )
-        )
-
-
-def export_file(rows):
-    """The generated LEG export, shared with bench/run.py's default (same name, same seed)."""
-    path = OUT / f"leg_r{rows}_s{SEED}_f1.csv"
-    if path.exists():
-        log(f"reusing {path.relative_to(REPO)}")
-        return path
-    if not GENERATOR.is_file():
-        sys.exit(f"generator not found: {GENERATOR} (set LEG_GENERATOR)")
-    OUT.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    log(f"writing {path.relative_to(REPO)} …")
-    subprocess.run(
-        [
-            sys.executable,
-            str(GENERATOR),
-            "--rows",
-            str(rows),
-            "--out",
-            str(tmp),
-            "--seed",
-            str(SEED),
-            "--first-id",
-            "1",
-        ],
-        check=True,
-    )
-    tmp.replace(path)
-    return path
-
-
 def prepare_database(rows):
     """Migrate, load reference data, import ``rows`` organisations unless there, top up the
     biggest network to NETWORK_MEMBERS current members, ANALYZE."""
@@ -334,7 +285,7 @@ def prepare_database(rows):
         from imports.choices import RunStatus
         from imports.services import leg_import_run
 
-        path = export_file(rows)
+        path = export_file(rows, seed=SEED)
         log(f"importing {path.name} ({have:,} organisations so far) …")
         run = leg_import_run(path=path, max_bytes=settings.LEG_IMPORT_COMMAND_MAX_BYTES)
         if run.status != RunStatus.IMPORTED:
@@ -440,10 +391,7 @@ class Result:
     @property
     def p95(self):
         """Nearest rank: the smallest time that at least 95 % of the requests did not exceed."""
-        if not self.times:
-            return None
-        ordered = sorted(self.times)
-        return ordered[math.ceil(0.95 * len(ordered)) - 1]
+        return percentile(self.times, 0.95)
 
     @property
     def sql_median(self):
@@ -718,35 +666,12 @@ def explain_text(connection, sql):
         return "\n".join(row[0] for row in cursor.fetchall())
 
 
-def code_state():
-    def git(*args):
-        proc = subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True)
-        return proc.stdout.rstrip("\n")
-
-    commit = git("rev-parse", "--short", "HEAD").strip() or "?"
-    changed = git("status", "--porcelain", "--", *CODE_DIRS).splitlines()
-    folders = sorted({line[3:].split("/")[0] + "/" for line in changed})
-    return f"Code: commit {commit}" + (
-        f", uncommitted changes in {len(changed)} files under {', '.join(folders)}"
-        if changed
-        else ""
-    )
-
-
 # --------------------------------------------------------------------------- main
 
 
 def setup_django(database_url):
-    os.environ["DJANGO_SETTINGS_MODULE"] = "clusterportal.settings.base"
-    os.environ["DEBUG"] = "False"
-    os.environ["DATABASE_URL"] = database_url
-    os.environ["ALLOWED_HOSTS"] = "testserver,localhost,127.0.0.1"
-    if str(REPO) not in sys.path:
-        sys.path.insert(0, str(REPO))
-
-    import django
-
-    django.setup()
+    """Django on ``database_url`` with the bench URLconf (the portal plus the trivial view)."""
+    common.setup_django(database_url)
     from django.test import override_settings
 
     override_settings(ROOT_URLCONF=URLCONF).enable()
@@ -754,7 +679,7 @@ def setup_django(database_url):
     logging.getLogger("django.request").setLevel(logging.CRITICAL)
 
 
-def main(argv=None):
+def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--database-url", default=os.environ.get("BENCH_PAGES_DATABASE_URL", DEFAULT_DATABASE_URL)
@@ -792,67 +717,88 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.requests < 1 or args.warmup < 1:
         parser.error("--requests and --warmup must be at least 1")
-
     name = database_name(args.database_url)
     if not args.no_setup and "bench" not in name:
         parser.error(
             f"refusing to set up {name!r}: the name must contain 'bench' "
             "(use --no-setup to measure another database as it is)"
         )
+    if args.rebuild and args.no_setup:
+        parser.error("--rebuild and --no-setup exclude each other")
+    return parser, args
+
+
+def prepare(args):
+    """Drop the database (``--rebuild``), set Django up, and unless ``--no-setup`` create,
+    migrate, fill and top up the database."""
     if args.rebuild:
-        if args.no_setup:
-            parser.error("--rebuild and --no-setup exclude each other")
-        log(f"dropping {name} …")
+        log(f"dropping {database_name(args.database_url)} …")
         drop_database(args.database_url)
+    setup_django(args.database_url)
     if not args.no_setup:
-        os.environ["DATABASE_URL"] = args.database_url
-        setup_django(args.database_url)
         from django.core.management import call_command
 
         call_command("ensure_database")
         prepare_database(args.rows)
-    else:
-        setup_django(args.database_url)
 
+
+def select_pages(parser, pages, only):
+    """The pages ``--only`` names (comma-separated keys), always with the trivial view."""
+    keys = {page.key for page in pages}
+    wanted = {key.strip() for key in only.split(",")}
+    if unknown := wanted - keys:
+        parser.error(
+            f"--only: unknown {', '.join(sorted(unknown))}; one of {', '.join(sorted(keys))}"
+        )
+    return [page for page in pages if page.key == "trivial" or page.key in wanted]
+
+
+def report_header(args, data, connection):
+    return {
+        "organisations": data.organisations,
+        "server": server_version(connection),
+        "database": database_name(args.database_url),
+        "network": data.network_slug,
+        "network_members": data.network_members,
+        "requests": args.requests,
+        "warmup": args.warmup,
+        "machine": machine(),
+        "code": code_state(),
+    }
+
+
+def exit_status(results, strict):
+    """1 when a filter or search scans the organisations table (``--strict``: any miss)."""
+    base = results["trivial"].median if results["trivial"].ok else None
+    if any(r.page.checked and r.seq_scans for r in results.values()):
+        return 1
+    if strict and any(verdict(r, base)[0] is False for r in results.values()):
+        return 1
+    return 0
+
+
+def main(argv=None):
+    parser, args = parse_args(argv)
+    prepare(args)
     from django.db import connection
 
     if connection.vendor != "postgresql":
         sys.exit("the page benchmark needs PostgreSQL (EXPLAIN, full-text and trigram search)")
     data = dataset()
     pages = build_pages(data)
-    keys = {page.key for page in pages}
     if args.profile:
-        if args.profile not in keys:
-            parser.error(f"--profile: one of {', '.join(sorted(keys))}")
-        profile_page(next(p for p in pages if p.key == args.profile), args.requests, args.warmup)
+        chosen = [page for page in pages if page.key == args.profile]
+        if not chosen:
+            parser.error(f"--profile: one of {', '.join(sorted(p.key for p in pages))}")
+        profile_page(chosen[0], args.requests, args.warmup)
         return 0
     if args.only:
-        wanted = {key.strip() for key in args.only.split(",")}
-        if unknown := wanted - keys:
-            parser.error(
-                f"--only: unknown {', '.join(sorted(unknown))}; one of {', '.join(sorted(keys))}"
-            )
-        pages = [page for page in pages if page.key == "trivial" or page.key in wanted]
+        pages = select_pages(parser, pages, args.only)
 
     log(f"{len(pages)} pages × ({args.warmup} warm-up + {args.requests} timed) requests …")
     results = measure(pages, args.requests, args.warmup)
     run_explains(results, data.page_size)
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        server = f"PostgreSQL {cursor.fetchone()[0]}"
-    header = {
-        "organisations": data.organisations,
-        "server": server,
-        "database": name,
-        "network": data.network_slug,
-        "network_members": data.network_members,
-        "requests": args.requests,
-        "warmup": args.warmup,
-        "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, "
-        f"Python {platform.python_version()}",
-        "code": code_state(),
-    }
-    report = render(results, header)
+    report = render(results, report_header(args, data, connection))
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "pages.md").write_text(report + "\n")
     if args.verbose:
@@ -860,13 +806,7 @@ def main(argv=None):
     print()
     print(report)
     print(f"\n(written to {(OUT / 'pages.md').relative_to(REPO)})")
-
-    base = results["trivial"].median if results["trivial"].ok else None
-    if any(r.page.checked and r.seq_scans for r in results.values()):
-        return 1
-    if args.strict and any(verdict(r, base)[0] is False for r in results.values()):
-        return 1
-    return 0
+    return exit_status(results, args.strict)
 
 
 if __name__ == "__main__":

@@ -21,16 +21,14 @@ dropped and created afresh; SQLite: bench/out/bench.sqlite3):
 
 Timings, SQL statement counts and RSS come from one pass, tracemalloc peaks from a second pass
 of the same steps (tracemalloc slows allocation-heavy code down, so it must not be on while the
-clock runs). The parent prints a Markdown table per database; see bench/README.md.
+clock runs). The parent prints a Markdown table per database; see docs/performance.md.
 """
 
 import argparse
 import csv
-import datetime as dt
 import gc
 import json
 import os
-import platform
 import re
 import resource
 import subprocess
@@ -38,109 +36,53 @@ import sys
 import time
 import tracemalloc
 from pathlib import Path
-from urllib.parse import urlsplit
 
 REPO = Path(__file__).resolve().parent.parent
-OUT = REPO / "bench" / "out"
-GENERATOR = Path(
-    os.environ.get("LEG_GENERATOR", REPO.parent / "shared" / "leg" / "make_leg_export.py")
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from bench.common import (  # noqa: E402
+    CHANGE_EVERY,
+    OUT,
+    code_state,
+    create_database,
+    drop_database,
+    export_file,
+    later_export,
+    log,
+    machine,
+    rewrite_export,
+    server_version,
+    setup_django,
 )
+
 BENCH_DB = "clusterportal_bench"
 SQLITE_PATH = OUT / "bench.sqlite3"
 STAGE = "bench_leg_stage"
 DEFAULT_PG_SERVER = "postgres://postgres@127.0.0.1:5432"
-CHANGE_EVERY = 10  # the later export changes every tenth row
 MiB = 1024 * 1024
-
-
-def log(message):
-    print(message, file=sys.stderr, flush=True)
 
 
 # --------------------------------------------------------------------------- the export files
 
 
 def export_paths(args):
-    base = f"leg_r{args.rows}_s{args.seed}_f{args.first_id}"
+    export = OUT / f"leg_r{args.rows}_s{args.seed}_f{args.first_id}.csv"
     return {
-        "export": OUT / f"{base}.csv",
-        "later": OUT / f"{base}_later{CHANGE_EVERY}.csv",
-        "head": OUT / f"{base}_head{args.resource_rows}.csv",
+        "export": export,
+        "later": export.with_name(f"{export.stem}_later{CHANGE_EVERY}.csv"),
+        "head": export.with_name(f"{export.stem}_head{args.resource_rows}.csv"),
     }
 
 
-def _csv_writer(stream):
-    # The generator's dialect: ';', '"', minimal quoting, CRLF; so unchanged rows stay identical.
-    return csv.writer(stream, delimiter=";", lineterminator="\r\n")
-
-
-def _rewrite(source, target, change=None, limit=None):
-    """Copy the CSV row by row, passing each data row (1-based number, row) through ``change``."""
-    tmp = target.with_name(f".{target.name}.tmp")
-    changed = 0
-    with (
-        source.open(encoding="utf-8-sig", newline="") as inp,
-        tmp.open("w", encoding="utf-8-sig", newline="") as out,
-    ):
-        reader, writer = csv.reader(inp, delimiter=";"), _csv_writer(out)
-        header = next(reader)
-        writer.writerow(header)
-        for number, row in enumerate(reader, 1):
-            if limit is not None and number > limit:
-                break
-            if change is not None and change(number, header, row):
-                changed += 1
-            writer.writerow(row)
-    tmp.replace(target)
-    return changed
-
-
-def _later_stand(number, header, row):
-    """Every tenth row: the record was updated, its Stand is one year (365 days) later."""
-    if number % CHANGE_EVERY:
-        return False
-    column = header.index("Stand")
-    stand = dt.datetime.strptime(row[column], "%d.%m.%Y").date()
-    row[column] = (stand + dt.timedelta(days=365)).strftime("%d.%m.%Y")
-    return True
-
-
-def _differing_lines(a, b):
-    with a.open("rb") as one, b.open("rb") as two:
-        lines_a, lines_b = one.read().splitlines(), two.read().splitlines()
-    if len(lines_a) != len(lines_b):
-        return -1
-    return sum(x != y for x, y in zip(lines_a, lines_b, strict=True))
-
-
 def prepare_files(args):
-    OUT.mkdir(parents=True, exist_ok=True)
     paths = export_paths(args)
-    if paths["export"].exists():
-        log(f"reusing {paths['export'].relative_to(REPO)}")
-    else:
-        if not GENERATOR.is_file():
-            sys.exit(f"generator not found: {GENERATOR} (set LEG_GENERATOR)")
-        tmp = paths["export"].with_name(f".{paths['export'].name}.tmp")
-        subprocess.run(
-            [sys.executable, str(GENERATOR), "--rows", str(args.rows), "--out", str(tmp),
-             "--seed", str(args.seed), "--first-id", str(args.first_id)],
-            check=True,
-        )
-        tmp.replace(paths["export"])
-    if paths["later"].exists():
-        log(f"reusing {paths['later'].relative_to(REPO)}")
-    else:
-        changed = _rewrite(paths["export"], paths["later"], change=_later_stand)
-        differing = _differing_lines(paths["export"], paths["later"])
-        if differing != changed:
-            paths["later"].unlink()
-            sys.exit(f"later export: {differing} lines differ, expected {changed}")
-        log(f"wrote {paths['later'].relative_to(REPO)}: Stand +365 days in {changed} rows")
+    export_file(args.rows, seed=args.seed, first_id=args.first_id)
+    later_export(paths["export"])
     if paths["head"].exists():
         log(f"reusing {paths['head'].relative_to(REPO)}")
     else:
-        _rewrite(paths["export"], paths["head"], limit=args.resource_rows)
+        rewrite_export(paths["export"], paths["head"], limit=args.resource_rows)
     return paths
 
 
@@ -151,28 +93,11 @@ def pg_server():
     return os.environ.get("BENCH_POSTGRES_URL", DEFAULT_PG_SERVER).rstrip("/")
 
 
-def pg_admin():
-    import psycopg
-
-    url = urlsplit(pg_server())
-    return psycopg.connect(
-        host=url.hostname or "127.0.0.1",
-        port=url.port or 5432,
-        user=url.username or "postgres",
-        password=url.password,
-        dbname="postgres",
-        autocommit=True,
-    )
-
-
 def pg_recreate(drop_only=False):
-    from psycopg import sql
-
-    with pg_admin() as admin:
-        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-            sql.Identifier(BENCH_DB)))
-        if not drop_only:
-            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(BENCH_DB)))
+    url = f"{pg_server()}/{BENCH_DB}"
+    drop_database(url)
+    if not drop_only:
+        create_database(url)
 
 
 class Counter:
@@ -509,20 +434,14 @@ class Bench:
 
 def child(args):
     paths = export_paths(args)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "clusterportal.settings.base"
-    os.environ["DEBUG"] = "False"
     if args.database == "postgres":
         pg_recreate()
-        os.environ["DATABASE_URL"] = f"{pg_server()}/{BENCH_DB}"
+        database_url = f"{pg_server()}/{BENCH_DB}"
     else:
         for suffix in ("", "-journal", "-wal", "-shm"):
             Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
-        os.environ["DATABASE_URL"] = f"sqlite:///{SQLITE_PATH}"
-    sys.path.insert(0, str(REPO))
-
-    import django
-
-    django.setup()
+        database_url = f"sqlite:///{SQLITE_PATH}"
+    setup_django(database_url)
     from django.core.management import call_command
     from django.db import connection
 
@@ -533,13 +452,7 @@ def child(args):
     log(f"[{args.database}] migrating {connection.settings_dict['NAME']} …")
     call_command("migrate", interactive=False, verbosity=0)
     reference_data_load()
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SHOW server_version")
-            server = f"PostgreSQL {cursor.fetchone()[0]}"
-        else:
-            cursor.execute("SELECT sqlite_version()")
-            server = f"SQLite {cursor.fetchone()[0]}"
+    server = server_version(connection)
 
     if args.profile:
         result = {"database": args.database, "server": server, "profile": bench.profile()}
@@ -551,7 +464,25 @@ def child(args):
     log(f"  [{args.database}] manage.py import_leg {command['seconds'] or 0:.2f} s "
         f"{command.get('error', '')}{command['info']}")
     memory = bench.sequence("memory")
+    result = {
+        "database": args.database,
+        "server": server,
+        "rows": args.rows,
+        "resource_rows": args.resource_rows,
+        "repeat": args.repeat,
+        "rss_method": "reset" if bench.rss_resettable else "lifetime",
+        "machine": machine(),
+        "organisations_after_step4": timed[0]["organisations_after"],
+        "code": code_state(),
+        "steps": best_steps(args, timed, memory) | {"command": {"rows": args.rows, **command}},
+        "files": {k: str(p.relative_to(REPO)) for k, p in paths.items()},
+    }
+    (OUT / f"results_{args.database}.json").write_text(json.dumps(result, indent=2))
+    finish(args)
 
+
+def best_steps(args, timed, memory):
+    """Per step: the best timed pass's figures, with the memory pass's tracemalloc peak."""
     steps = {}
     for key in ("floor", "schema_floor", "import_new", "import_same", "import_later", "resource"):
         runs = [t[key] for t in timed]
@@ -566,34 +497,7 @@ def child(args):
             "traced_seconds": memory[key]["traced_seconds"],
             "info": best["info"],
         }
-    steps["command"] = {"rows": args.rows, **command}
-    result = {
-        "database": args.database,
-        "server": server,
-        "rows": args.rows,
-        "resource_rows": args.resource_rows,
-        "repeat": args.repeat,
-        "rss_method": "reset" if bench.rss_resettable else "lifetime",
-        "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
-        "organisations_after_step4": timed[0]["organisations_after"],
-        "code": code_state(),
-        "steps": steps,
-        "files": {k: str(p.relative_to(REPO)) for k, p in paths.items()},
-    }
-    (OUT / f"results_{args.database}.json").write_text(json.dumps(result, indent=2))
-    finish(args)
-
-
-def code_state():
-    """The commit and the engine files that differ from it (others edit them meanwhile)."""
-    def git(*args):
-        proc = subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True)
-        return proc.stdout.rstrip("\n")
-
-    commit = git("rev-parse", "--short", "HEAD").strip() or "?"
-    dirty = [line[3:] for line in git("status", "--porcelain", "--", "imports", "members",
-                                      "clusterportal").splitlines()]
-    return f"commit {commit}" + (f", uncommitted changes in {', '.join(dirty)}" if dirty else "")
+    return steps
 
 
 def finish(args):
@@ -622,23 +526,13 @@ def _times(value, base, minimum=0):
     return f" (×{ratio:.2f})" if ratio >= 0.1 else f" (×{ratio:.2g})"
 
 
-def render(result):
-    steps = result["steps"]
-    floor = steps["floor"]
-    floor_rate = floor["rows"] / floor["seconds"]
-    pg = result["database"] == "postgres"
-    floor_label = (
-        "(1) COPY into an UNLOGGED staging table of text columns (floor)"
-        if pg
-        else "(1) executemany of the raw CSV rows into a staging table of text columns "
-        "(floor; SQLite has no COPY)"
-    )
+def render_header(result):
     rss_label = (
         "Peak RSS growth (getrusage, peak reset per step)"
         if result["rss_method"] == "reset"
         else "Max RSS growth (getrusage, process lifetime)"
     )
-    lines = [
+    return [
         f"### {result['server']}: {result['rows']:,} rows "
         f"(ModelResource: {result['resource_rows']:,} rows)",
         "",
@@ -648,6 +542,13 @@ def render(result):
         f"| {rss_label} | SQL statements |",
         "|---|--:|--:|--:|--:|--:|--:|",
     ]
+
+
+def render(result):
+    steps = result["steps"]
+    floor = steps["floor"]
+    floor_rate = floor["rows"] / floor["seconds"]
+    lines = render_header(result)
 
     def row(label, rows, seconds, peak, rss, statements):
         rate = rows / seconds
@@ -670,7 +571,13 @@ def render(result):
         row(label, s["rows"], s["seconds"], s["tracemalloc_peak"], s["rss_growth"],
             s["statements"])
 
-    engine_row(floor_label, "floor")
+    engine_row(
+        "(1) COPY into an UNLOGGED staging table of text columns (floor)"
+        if result["database"] == "postgres"
+        else "(1) executemany of the raw CSV rows into a staging table of text columns "
+        "(floor; SQLite has no COPY)",
+        "floor",
+    )
     written = steps["schema_floor"]["info"]["rows_written"]
     engine_row(
         f"(1′) (2)'s rows, already clean, back into the real tables with INSERT … SELECT "
@@ -703,10 +610,17 @@ def render(result):
         result["rows"], res["seconds"] * scale, None, "—", round(res["statements"] * scale),
     )
 
+    return "\n".join(lines + render_outcome(result))
+
+
+def render_outcome(result):
+    """The lines below the table: what each step did, the code measured, the targets."""
+    steps = result["steps"]
+    floor, res, command = steps["floor"], steps["resource"], steps["command"]
     counts = {
         key: steps[key]["info"] for key in ("import_new", "import_same", "import_later")
     }
-    lines += [
+    lines = [
         "",
         "Outcome: (2) created {created:,}; (3) unchanged {unchanged:,}; ".format(
             **counts["import_new"] | {"unchanged": counts["import_same"]["unchanged"]})
@@ -714,7 +628,7 @@ def render(result):
         + f"(5) created {res['info']['created']:,}."
         + (f" `import_leg` itself reported {command['info']['engine_duration']} s in (2′)."
            if command["seconds"] is not None else ""),
-        f"Code: {result['code']}.",
+        f"{result['code']}.",
     ]
     if result["repeat"] > 1:
         lines.append(f"Seconds: best of {result['repeat']} timed passes.")
@@ -739,7 +653,7 @@ def render(result):
         f"{schema / floor['seconds']:.1f}× the floor; (2) is "
         f"{steps['import_new']['seconds'] / schema:.1f}× (1′).",
     ]
-    return "\n".join(lines)
+    return lines
 
 
 def render_profile(result):

@@ -14,7 +14,8 @@ from rest_framework import routers
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
-from clusterportal.api import LicenseLinkMixin
+from core.api import LicenseLinkMixin
+from events.api.urls import router as events_router
 from growthfields.api.urls import router as growthfields_router
 from members.api.urls import router as members_router
 from networks.api.urls import router as networks_router
@@ -60,6 +61,7 @@ router = APIRouter()
 router.extend(growthfields_router)
 router.extend(networks_router)
 router.extend(members_router)
+router.extend(events_router)
 
 urlpatterns = [
     path("schema/", SchemaView.as_view(), name="api-schema"),

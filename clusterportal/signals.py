@@ -1,11 +1,15 @@
-"""Signal receivers: a change to any figure, field, network or member makes the cache stale."""
+"""Signal receivers: a change to any figure, field, network, member or event makes the cache
+stale."""
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from clusterportal.cache import invalidate
+from contact.models import NetworkContact
+from core.cache import invalidate
+from events.models import Event
 from growthfields.models import GrowthField, KeyFigure, Source
 from members.models import Organisation
 from networks.models import DeclaredMemberCount, Membership, Network, NetworkGrowthField
+from pages.models import PortalContact
 
 WATCHED_MODELS = (
     KeyFigure,
@@ -16,6 +20,9 @@ WATCHED_MODELS = (
     DeclaredMemberCount,
     Membership,
     Organisation,
+    NetworkContact,  # whether a network's page offers "Kontakt aufnehmen"
+    PortalContact,
+    Event,
 )
 
 WATCHED_RELATIONS = (
@@ -23,6 +30,8 @@ WATCHED_RELATIONS = (
     Network.members.through,
     Network.growth_fields.through,
     Network.member_networks.through,
+    Event.organisers.through,
+    Event.growth_fields.through,
 )
 
 
@@ -37,12 +46,12 @@ def relation_changed(sender, action, **kwargs):
 
 def connect() -> None:
     for model in WATCHED_MODELS:
-        uid = f"clusterportal.cache:{model._meta.label}"
+        uid = f"core.cache:{model._meta.label}"
         post_save.connect(data_changed, sender=model, dispatch_uid=f"{uid}:save")
         post_delete.connect(data_changed, sender=model, dispatch_uid=f"{uid}:delete")
     for through in WATCHED_RELATIONS:
         m2m_changed.connect(
             relation_changed,
             sender=through,
-            dispatch_uid=f"clusterportal.cache:{through._meta.label}:m2m",
+            dispatch_uid=f"core.cache:{through._meta.label}:m2m",
         )

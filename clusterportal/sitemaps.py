@@ -3,6 +3,7 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
+from events.models import Event
 from growthfields.models import GrowthField
 from members.models import Organisation
 from networks.models import Network
@@ -23,9 +24,14 @@ class StaticPagesSitemap(PortalSitemap):
             "growthfields:list",
             "networks:list",
             "members:list",
+            "events:list",
+            "events:archive",
             "compare",
             "imprint",
             "privacy",
+            "accessibility",
+            "easy_language",
+            "sign_language",
         ]
 
     def location(self, item):
@@ -51,10 +57,21 @@ class OrganisationSitemap(PortalSitemap):
     limit = 20_000  # two languages each: below the 50,000 addresses a sitemap file may hold
 
     def items(self):
-        return Organisation.objects.published().only("pk", "updated_at").order_by("pk")
+        return Organisation.objects.public().only("pk", "updated_at").order_by("pk")
 
     def lastmod(self, organisation):
         return organisation.updated_at
+
+
+class EventSitemap(PortalSitemap):
+    changefreq = "weekly"
+    limit = 20_000
+
+    def items(self):
+        return Event.objects.public().only("pk", "updated_at").order_by("pk")
+
+    def lastmod(self, event):
+        return event.updated_at
 
 
 SITEMAPS = {
@@ -62,4 +79,5 @@ SITEMAPS = {
     "growthfields": GrowthFieldSitemap,
     "networks": NetworkSitemap,
     "members": OrganisationSitemap,
+    "events": EventSitemap,
 }

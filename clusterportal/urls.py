@@ -10,6 +10,7 @@ from django.views.generic import TemplateView
 from clusterportal import views
 from clusterportal.sitemaps import SITEMAPS
 from growthfields import views as growthfields_views
+from pages import views as pages_views
 
 admin.site.site_header = _("Clusterportal Thüringen – Back Office")
 admin.site.site_title = _("Clusterportal Back Office")
@@ -46,14 +47,20 @@ urlpatterns += i18n_patterns(
     path(_("wachstumsfelder/"), include("growthfields.urls")),
     path(_("netzwerke/"), include("networks.urls")),
     path(_("mitglieder/"), include("members.urls")),
+    path(_("kontakt/"), include("contact.urls")),
+    path(_("korrektur/"), include("corrections.urls")),
+    path(_("veranstaltungen/"), include("events.urls")),
     path(_("vergleich/"), growthfields_views.CompareView.as_view(), name="compare"),
     path(
         _("vergleich/export/"),
         growthfields_views.CompareExportView.as_view(),
         name="compare_export",
     ),
-    path(_("impressum/"), views.ImprintView.as_view(), name="imprint"),
-    path(_("datenschutz/"), views.PrivacyView.as_view(), name="privacy"),
+    path(_("impressum/"), pages_views.ImprintView.as_view(), name="imprint"),
+    path(_("datenschutz/"), pages_views.PrivacyView.as_view(), name="privacy"),
+    path(_("barrierefreiheit/"), pages_views.AccessibilityView.as_view(), name="accessibility"),
+    path(_("leichte-sprache/"), pages_views.EasyLanguageView.as_view(), name="easy_language"),
+    path(_("gebaerdensprache/"), pages_views.SignLanguageView.as_view(), name="sign_language"),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

@@ -12,7 +12,7 @@ from django.views.generic import TemplateView
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from clusterportal.cache import cache_public_page, cached
+from core.cache import cache_public_page, cached
 from growthfields.selectors import comparison_table
 from networks.selectors import networks_in_brochure_order
 
@@ -37,18 +37,6 @@ class HomeView(TemplateView):
             networks=cached("home-networks", lambda: list(networks_in_brochure_order())),
             **kwargs,
         )
-
-
-class ImprintView(TemplateView):
-    """Impressum: the agency fills in ``templates/pages/imprint.html``."""
-
-    template_name = "pages/imprint.html"
-
-
-class PrivacyView(TemplateView):
-    """Datenschutzerklärung: the agency fills in ``templates/pages/privacy.html``."""
-
-    template_name = "pages/privacy.html"
 
 
 HEALTH_KEY = "clusterportal:healthz"

@@ -1,24 +1,33 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from clusterportal.admin_mixins import (
+from core.admin import (
+    LabelledInlineMixin,
     PortalHistoryAdmin,
     PortalImportExportMixin,
     SafeAutocompleteMixin,
 )
-from clusterportal.formatting import format_key_figure
+from growthfields.formatting import format_key_figure
 
-from .models import GrowthField, GrowthFieldAlias, KeyFigure, Source
+from .models import (
+    Edition,
+    EditionFootnote,
+    EditionRow,
+    GrowthField,
+    GrowthFieldAlias,
+    KeyFigure,
+    Source,
+)
 from .resources import GrowthFieldResource, KeyFigureResource, SourceResource
 
 
-class GrowthFieldAliasInline(admin.TabularInline):
+class GrowthFieldAliasInline(LabelledInlineMixin, admin.TabularInline):
     model = GrowthFieldAlias
     extra = 0
     fields = ("name",)
 
 
-class KeyFigureInline(SafeAutocompleteMixin, admin.TabularInline):
+class KeyFigureInline(SafeAutocompleteMixin, LabelledInlineMixin, admin.TabularInline):
     model = KeyFigure
     extra = 0
     fields = (
@@ -29,6 +38,7 @@ class KeyFigureInline(SafeAutocompleteMixin, admin.TabularInline):
         "reference_date",
         "reference_precision",
         "source",
+        "edition",
     )
     autocomplete_fields = ("source",)
     ordering = ("metric", "reference_date")
@@ -45,6 +55,34 @@ class SourceAdmin(PortalImportExportMixin, PortalHistoryAdmin):
     @admin.display(description=_("Stand"), ordering="reference_date")
     def reference_display(self, obj):
         return obj.reference_display
+
+
+class EditionFootnoteInline(admin.TabularInline):
+    model = EditionFootnote
+    extra = 0
+    fields = ("number", "text", "source")
+    autocomplete_fields = ("source",)
+
+
+class EditionRowInline(admin.TabularInline):
+    model = EditionRow
+    extra = 0
+    fields = ("position", "label", "is_part", "growth_field", "cells")
+    autocomplete_fields = ("growth_field",)
+
+
+@admin.register(Edition)
+class EditionAdmin(PortalHistoryAdmin):
+    list_display = ("title", "published_display", "publisher")
+    list_filter = ("published_precision",)
+    search_fields = ("title", "publisher", "slug")
+    prepopulated_fields = {"slug": ("title",)}
+    autocomplete_fields = ("source",)
+    inlines = (EditionFootnoteInline, EditionRowInline)
+
+    @admin.display(description=_("Erschienen"), ordering="published")
+    def published_display(self, obj):
+        return obj.published_display
 
 
 @admin.register(GrowthField)

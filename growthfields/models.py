@@ -5,10 +5,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from clusterportal.dates import DatePrecision, format_reference_date
-from clusterportal.fields import StringListField
-from clusterportal.models import AliasBase
-from clusterportal.text import in_language
+from core.dates import DatePrecision, format_reference_date, iso_reference_date
+from core.fields import StringListField
+from core.models import AliasBase
+from core.text import in_language
 
 from .choices import Agency, Category, Metric
 from .querysets import GrowthFieldQuerySet, KeyFigureQuerySet, SourceQuerySet
@@ -33,6 +33,9 @@ class Source(models.Model):
     )
     reference_date = models.DateField(
         verbose_name=_("Stand"),
+        null=True,
+        blank=True,
+        help_text=_("Leer lassen (Genauigkeit „ohne Datum“), wenn die Quelle undatiert ist."),
     )
     reference_precision = models.CharField(
         verbose_name=_("Genauigkeit des Stands"),
@@ -69,14 +72,277 @@ class Source(models.Model):
         ]
 
     def __str__(self):
+        if self.is_undated:
+            return f"{self.title} ({self.reference_display})"
         return f"{self.title}, {_('Stand')} {self.reference_display}"
 
     def natural_key(self):
         return (self.slug,)
 
+    def clean(self):
+        super().clean()
+        if (self.reference_date is None) != (self.reference_precision == DatePrecision.NONE):
+            raise ValidationError(
+                {
+                    "reference_precision": _(
+                        "„ohne Datum“ genau dann, wenn kein Stand angegeben ist."
+                    )
+                }
+            )
+
+    @property
+    def is_undated(self):
+        return self.reference_precision == DatePrecision.NONE or self.reference_date is None
+
     @property
     def reference_display(self):
         return format_reference_date(self.reference_date, self.reference_precision)
+
+    @property
+    def reference_iso(self):
+        return iso_reference_date(self.reference_date, self.reference_precision)
+
+
+class EditionQuerySet(models.QuerySet):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+    def with_table(self):
+        return self.filter(rows__isnull=False).distinct()
+
+
+class Edition(models.Model):
+    """A published set of figures: a brochure with its tables and footnotes, a network's paper,
+    a web page. Figures (key figures, declared member counts) belong to the edition that
+    published them; a later brochure or LEG sheet is another edition.
+
+    ``published`` is as precise as the document says (``published_precision``): "September
+    2012", "2019", or "ohne Datum" for an undated page (then ``published`` is empty).
+    """
+
+    slug = models.SlugField(
+        verbose_name=_("Kürzel"),
+        max_length=100,
+        unique=True,
+    )
+    title = models.CharField(
+        verbose_name=_("Titel"),
+        max_length=300,
+    )
+    publisher = models.CharField(
+        verbose_name=_("Herausgeber"),
+        max_length=300,
+        blank=True,
+    )
+    published = models.DateField(
+        verbose_name=_("Erschienen"),
+        null=True,
+        blank=True,
+    )
+    published_precision = models.CharField(
+        verbose_name=_("Genauigkeit des Erscheinungsdatums"),
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.NONE,
+    )
+    source = models.ForeignKey(
+        Source,
+        verbose_name=_("Quelle (das Dokument selbst)"),
+        on_delete=models.PROTECT,
+        related_name="editions",
+        null=True,
+        blank=True,
+    )
+    table_title = models.CharField(
+        verbose_name=_("Überschrift der Kennzahlentabelle"),
+        max_length=300,
+        blank=True,
+        help_text=_('wie gedruckt, z. B. "Anlage 2: Übersicht zu Kennzahlen …"'),
+    )
+    note = models.TextField(
+        verbose_name=_("Hinweis"),
+        blank=True,
+    )
+
+    objects = EditionQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("Ausgabe")
+        verbose_name_plural = _("Ausgaben")
+        ordering = ["-published", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(published__isnull=True, published_precision=DatePrecision.NONE)
+                | (Q(published__isnull=False) & ~Q(published_precision=DatePrecision.NONE)),
+                name="%(app_label)s_%(class)s_date_matches_precision",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.published_display})"
+
+    def natural_key(self):
+        return (self.slug,)
+
+    natural_key.dependencies = ["growthfields.source"]
+
+    @property
+    def published_display(self):
+        return format_reference_date(self.published, self.published_precision)
+
+    @property
+    def published_iso(self):
+        return iso_reference_date(self.published, self.published_precision)
+
+
+class EditionFootnoteManager(models.Manager):
+    def get_by_natural_key(self, edition, number):
+        return self.get(edition__slug=edition, number=number)
+
+
+class EditionFootnote(models.Model):
+    """A footnote of an edition's table with the number and the wording it is printed with."""
+
+    edition = models.ForeignKey(
+        Edition,
+        verbose_name=_("Ausgabe"),
+        on_delete=models.CASCADE,
+        related_name="footnotes",
+    )
+    number = models.PositiveSmallIntegerField(
+        verbose_name=_("Nummer"),
+    )
+    text = models.TextField(
+        verbose_name=_("Wortlaut"),
+    )
+    source = models.ForeignKey(
+        Source,
+        verbose_name=_("Quelle"),
+        on_delete=models.PROTECT,
+        related_name="edition_footnotes",
+        null=True,
+        blank=True,
+    )
+
+    objects = EditionFootnoteManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("Fußnote einer Ausgabe")
+        verbose_name_plural = _("Fußnoten der Ausgaben")
+        ordering = ["edition", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "number"],
+                name="%(app_label)s_%(class)s_unique_number",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.number} {self.text}"
+
+    def natural_key(self):
+        return (self.edition.slug, self.number)
+
+    natural_key.dependencies = ["growthfields.edition"]
+
+    @property
+    def anchor(self):
+        return f"fussnote-{self.number}"
+
+
+# The columns of a printed key-figure table (Anlage 2 of the ThCM brochure), in order.
+EDITION_COLUMNS = (
+    "companies",
+    "employees",
+    "revenue",
+    "export_quota",
+    "network",
+    "network_members",
+    "network_companies",
+)
+
+
+class EditionRowManager(models.Manager):
+    def get_by_natural_key(self, edition, position):
+        return self.get(edition__slug=edition, position=position)
+
+
+class EditionRow(models.Model):
+    """One printed line of an edition's key-figure table, exactly as printed: its label, its
+    cells' text (``{"companies": {"text": "ca. 500", "footnote": null}, …}``, a missing column
+    is an empty cell) and the growth field it belongs to. A "darunter" line is ``is_part``; a
+    second line of the same field (OptoNet's figures under Optik) has an empty label."""
+
+    edition = models.ForeignKey(
+        Edition,
+        verbose_name=_("Ausgabe"),
+        on_delete=models.CASCADE,
+        related_name="rows",
+    )
+    position = models.PositiveSmallIntegerField(
+        verbose_name=_("Zeile"),
+    )
+    label = models.CharField(
+        verbose_name=_("Beschriftung wie gedruckt"),
+        max_length=300,
+        blank=True,
+    )
+    is_part = models.BooleanField(
+        verbose_name=_("„darunter“-Zeile"),
+        default=False,
+    )
+    growth_field = models.ForeignKey(
+        "GrowthField",
+        verbose_name=_("Wachstumsfeld"),
+        on_delete=models.PROTECT,
+        related_name="edition_rows",
+        null=True,
+        blank=True,
+    )
+    cells = models.JSONField(
+        verbose_name=_("Zellen wie gedruckt"),
+        default=dict,
+        blank=True,
+    )
+
+    objects = EditionRowManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("Tabellenzeile einer Ausgabe")
+        verbose_name_plural = _("Tabellenzeilen der Ausgaben")
+        ordering = ["edition", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "position"],
+                name="%(app_label)s_%(class)s_unique_position",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.edition.slug} {self.position}: {self.label}"
+
+    def natural_key(self):
+        return (self.edition.slug, self.position)
+
+    natural_key.dependencies = ["growthfields.edition", "growthfields.growthfield"]
+
+    def clean(self):
+        super().clean()
+        if not isinstance(self.cells, dict) or set(self.cells) - set(EDITION_COLUMNS):
+            raise ValidationError(
+                {
+                    "cells": _("Erlaubte Spalten: %(columns)s")
+                    % {"columns": ", ".join(EDITION_COLUMNS)}
+                }
+            )
+
+    def cell(self, column):
+        """(text, footnote number or None) of one column; ("", None) where nothing is printed."""
+        value = self.cells.get(column) or {}
+        return value.get("text", ""), value.get("footnote")
 
 
 class GrowthField(models.Model):
@@ -288,6 +554,15 @@ class KeyFigure(models.Model):
         verbose_name=_("Hinweis"),
         blank=True,
     )
+    edition = models.ForeignKey(
+        Edition,
+        verbose_name=_("Ausgabe"),
+        on_delete=models.PROTECT,
+        related_name="key_figures",
+        null=True,
+        blank=True,
+        help_text=_("Die Veröffentlichung, in der der Wert erschienen ist."),
+    )
 
     objects = KeyFigureManager()
     history = HistoricalRecords()
@@ -335,11 +610,19 @@ class KeyFigure(models.Model):
             self.source.slug,
         )
 
-    natural_key.dependencies = ["growthfields.growthfield", "growthfields.source"]
+    natural_key.dependencies = [
+        "growthfields.growthfield",
+        "growthfields.source",
+        "growthfields.edition",
+    ]
 
     @property
     def reference_display(self):
         return format_reference_date(self.reference_date, self.reference_precision)
+
+    @property
+    def reference_iso(self):
+        return iso_reference_date(self.reference_date, self.reference_precision)
 
     @property
     def is_percentage(self):

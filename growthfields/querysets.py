@@ -1,6 +1,6 @@
 from django.db import models
 
-from clusterportal.models import build_name_index
+from core.models import build_name_index
 
 
 class SourceQuerySet(models.QuerySet):

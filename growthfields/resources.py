@@ -2,13 +2,13 @@
 
 Rows are matched on natural keys, never on database ids: sources and growth fields on
 their slug, key figures on growth field, metric, reference date and source. Numbers are
-read and written the German way whatever the active language (see ``imports.widgets``).
+read and written the German way whatever the active language (see ``core.widgets``).
 """
 
 from import_export.fields import Field
 
-from imports.normalizers import normalize_website
-from imports.widgets import GermanModelResource, NaturalKeyForeignKeyWidget, NormalizedCharWidget
+from core.normalizers import normalize_website
+from core.widgets import GermanModelResource, NaturalKeyForeignKeyWidget, NormalizedCharWidget
 
 from .models import GrowthField, KeyFigure, Source
 

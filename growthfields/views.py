@@ -1,17 +1,11 @@
-import csv
-
-from django.conf import settings
-from django.http import HttpResponse
-from django.utils import timezone
+from django.http import Http404
 from django.utils.decorators import method_decorator
-from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView, View
 
-from clusterportal.cache import cache_public_page, cached
-from clusterportal.csvsafe import neutralised_text
+from core.cache import cache_public_page, cached
 from networks import selectors as network_selectors
 
-from . import selectors
+from . import exports, selectors
 from .choices import Metric
 from .models import GrowthField
 
@@ -56,13 +50,51 @@ def _network_figures():
     }
 
 
+# ?ansicht=: the current state (default) or an edition as printed (?ausgabe=<slug>).
+VIEW_PARAMETER = "ansicht"
+VIEW_CURRENT = "aktuell"
+VIEW_PUBLISHED = "veroeffentlicht"
+EDITION_PARAMETER = "ausgabe"
+
+
+def chosen_edition(request):
+    """The edition ?ausgabe= names, else the newest one with a printed table; None if none."""
+    editions = selectors.editions()
+    wanted = request.GET.get(EDITION_PARAMETER, "")
+    for edition in editions:
+        if edition.slug == wanted:
+            return edition, editions
+    printed = [edition for edition in editions if edition.rows.exists()]
+    return (printed or editions or [None])[0], editions
+
+
+def wants_published(request):
+    return request.GET.get(VIEW_PARAMETER) == VIEW_PUBLISHED
+
+
 @method_decorator(cache_public_page, name="dispatch")
 class CompareView(TemplateView):
-    """Kennzahlen im Vergleich: the brochure's Anlage 2 as a living, sourced table."""
+    """Kennzahlen im Vergleich in two views linked from each other: the current state (the
+    newest known value of every figure, with its date where it differs) and an edition
+    exactly as printed (?ansicht=veroeffentlicht&ausgabe=…)."""
 
     template_name = "growthfields/compare.html"
+    published_template_name = "growthfields/compare_published.html"
+
+    def get_template_names(self):
+        if wants_published(self.request):
+            return [self.published_template_name]
+        return [self.template_name]
 
     def get_context_data(self, **kwargs):
+        if wants_published(self.request):
+            edition, editions = chosen_edition(self.request)
+            return super().get_context_data(
+                published=selectors.published_edition(edition) if edition else None,
+                editions=editions,
+                edition=edition,
+                **kwargs,
+            )
         table = selectors.comparison_table()
         sort = self.request.GET.get("sort", "")
         chart_metric = self.request.GET.get(CHART_METRIC_PARAMETER, "")
@@ -84,67 +116,24 @@ class CompareView(TemplateView):
         )
 
 
-def csv_number(value):
-    """A number as German spreadsheets read it: decimal comma, no grouping, "" for none."""
-    if value is None:
-        return ""
-    return format(value.normalize(), "f").replace(".", ",")
-
-
 class CompareExportView(View):
-    """The comparison table as CSV for German spreadsheets: UTF-8 with BOM, ";" between cells,
-    one row per growth field, and the data licence at the end."""
+    """Each view of the comparison as a download: ?format=xlsx (key figures, networks and
+    sources, a sheet each) or ?format=csv (one table, ?tabelle=kennzahlen|netzwerke|quellen);
+    ?ansicht= and ?ausgabe= as on the page."""
 
     def get(self, request, *args, **kwargs):
-        table = selectors.comparison_table()
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="kennzahlen-wachstumsfelder.csv"'
-        response.write("\ufeff")
-        writer = csv.writer(response, delimiter=";", lineterminator="\r\n")
-        header = [_("Wachstumsfeld"), _("Teil von")]
-        for key in Metric.values:
-            label = str(Metric(key).label)
-            header += [
-                label,
-                _("%(label)s: ca.") % {"label": label},
-                _("%(label)s: Stichtag") % {"label": label},
-                _("%(label)s: Abgrenzung") % {"label": label},
-                _("%(label)s: Quelle") % {"label": label},
-            ]
-        writer.writerow(neutralised_text(cell) for cell in header)
-        for row, parent in table.rows_with_parent():
-            line = [
-                neutralised_text(row.field.display_name),
-                neutralised_text(parent.field.display_name if parent else ""),
-            ]
-            for key in Metric.values:
-                cell = row.cells[key]
-                figure = cell.figure
-                line += [
-                    csv_number(cell.value),
-                    _("ca.") if cell.approximate else "",
-                    figure.reference_date.isoformat() if figure else "",
-                    neutralised_text(cell.scope_note),
-                    neutralised_text(str(figure.source) if figure else ""),
-                ]
-            writer.writerow(line)
-        license = settings.PORTAL_DATA_LICENSE
-        writer.writerow([])
-        writer.writerow(
-            [
-                neutralised_text(_("Lizenz")),
-                neutralised_text(license["name"]),
-                neutralised_text(license.get("url", "")),
-            ]
-        )
-        writer.writerow(
-            [neutralised_text(_("Namensnennung")), neutralised_text(license.get("attribution", ""))]
-        )
-        writer.writerow(
-            [
-                neutralised_text(_("Erstellt")),
-                timezone.localdate().isoformat(),
-                neutralised_text(request.build_absolute_uri()),
-            ]
-        )
-        return response
+        if wants_published(request):
+            edition, _editions = chosen_edition(request)
+            if edition is None:
+                raise Http404
+            tables = exports.published_tables(selectors.published_edition(edition))
+            stem = f"kennzahlen-{edition.slug}"
+        else:
+            tables = exports.current_tables()
+            stem = "kennzahlen-wachstumsfelder"
+        if request.GET.get("format") == "xlsx":
+            return exports.xlsx_response(tables, filename=f"{stem}.xlsx", title=stem)
+        wanted = request.GET.get("tabelle", tables[0].key)
+        table = next((table for table in tables if table.key == wanted), tables[0])
+        suffix = "" if table is tables[0] else f"-{table.key}"
+        return exports.csv_response(table, filename=f"{stem}{suffix}.csv")

@@ -6,9 +6,10 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import formats
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+
+from core.formatting import format_amount
 
 from . import views
 from .choices import RunStatus
@@ -135,7 +136,7 @@ class ImportRunAdmin(admin.ModelAdmin):
     def duration_display(self, obj):
         if obj.duration is None:
             return ""
-        return _("%(seconds)s s") % {"seconds": formats.number_format(obj.duration, 2)}
+        return _("%(seconds)s s") % {"seconds": format_amount(obj.duration, decimals=2)}
 
     def has_add_permission(self, request):
         return False

@@ -6,25 +6,19 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db.models import F
 from django.utils.text import slugify
 
-from clusterportal.dates import DatePrecision
-from clusterportal.text import normalize_name
+from core.dates import DatePrecision
+from core.normalizers import parse_german_decimal, parse_yes_no
+from core.text import normalize_name
 from growthfields.choices import Metric
 from growthfields.models import KeyFigure, Source
 
+from .columns import REQUIRED_MESSAGE, Column, header_key, limited_text, map_columns, shortened
+from .history import id_watermark, inserted_after, with_ids, write_history
 from .issues import IssueList
-from .leg import header_key, map_columns
-from .normalizers import parse_german_decimal
-
-REQUIRED = {
-    "Wachstumsfeld": "growth_field",
-    "Kennzahl": "metric",
-    "Wert": "value",
-    "Stand": "reference_date",
-    "Quelle": "source",
-}
-OPTIONAL = {"ca.": "approximate", "Abgrenzung": "scope_note"}
+from .writers import insert_rows, update_rows
 
 METRICS = {
     "unternehmen": (Metric.COMPANIES, 1),
@@ -38,9 +32,11 @@ METRICS = {
     "anteil bws %": (Metric.GVA_SHARE, 1),
     "anteil bws": (Metric.GVA_SHARE, 1),
 }
+# The fields of a known figure (growth field, metric, date, source) a newer file may correct.
+CORRECTABLE = ("value", "approximate", "scope_note", "reference_precision")
+IN_CHUNK = 5000
 CENT = Decimal("0.01")
 VALUE_LIMIT = Decimal(10) ** (KeyFigure._meta.get_field("value").max_digits - 2)
-YES, NO = {"x", "ja", "j", "yes", "1", "ca.", "ca"}, {"", "nein", "n", "no", "0", "-"}
 
 
 def is_key_figure_sheet(headers) -> bool:
@@ -93,99 +89,160 @@ def parse_reference(value):
         raise ValueError("kein Stand (JJJJ, MM.JJJJ oder TT.MM.JJJJ erwartet)") from None
 
 
-def clean_key_figure_rows(sheet, growth_field_index, issues: IssueList):
-    columns = map_columns(
-        sheet.headers, issues, required=REQUIRED, optional=OPTIONAL, sheet="Kennzahlen"
-    )
-    if columns is None:
-        return [], 0
-    index, spelling = columns.index, columns.spelling
+def _metric(raw):
+    metric = METRICS.get(header_key(str(raw or "")))
+    if metric is None:
+        raise ValueError(
+            "unbekannte Kennzahl (erlaubt: Unternehmen, Beschäftigte, Umsatz Mrd EUR, "
+            "Exportquote %, Anteil BWS %)"
+        )
+    return metric
 
-    def cell(values, key):
-        position = index.get(key)
+
+def _estimate(raw):
+    """The "ca." column: a yes/no cell (the one vocabulary), where "ca." itself means yes."""
+    try:
+        return bool(parse_yes_no(raw, also_yes=_ESTIMATE_MARKS))
+    except ValueError:
+        raise ValueError("„x“ oder „ja“ für Schätzwerte, sonst leer") from None
+
+
+_ESTIMATE_MARKS = frozenset({"ca.", "ca"})
+_SCOPE_LIMIT = KeyFigure._meta.get_field("scope_note").max_length
+_SOURCE_LIMIT = Source._meta.get_field("title").max_length
+
+# The key-figure sheet, required columns first. The growth field is resolved against the
+# names of the database, the value read with its row's metric (``KeyFigureRowCleaner``).
+KEY_FIGURE_COLUMNS = (
+    Column("Wachstumsfeld", "growth_field", required=True, message="unbekanntes Wachstumsfeld"),
+    Column("Kennzahl", "metric", required=True, parser=_metric),
+    Column("Wert", "value", required=True),
+    Column("Stand", "reference_date", required=True, parser=parse_reference),
+    Column(
+        "Quelle",
+        "source",
+        required=True,
+        parser=limited_text(_SOURCE_LIMIT, required=True),
+        limit=_SOURCE_LIMIT,
+    ),
+    Column("ca.", "approximate", parser=_estimate),
+    Column("Abgrenzung", "scope_note", parser=limited_text(_SCOPE_LIMIT), limit=_SCOPE_LIMIT),
+)
+
+
+_COLUMN = {column.field: column for column in KEY_FIGURE_COLUMNS}
+
+
+class KeyFigureRowCleaner:
+    """Cleans the key-figure sheet row by row; each cell by its column's parser."""
+
+    def __init__(self, columns, growth_field_index, issues: IssueList):
+        self.columns = columns
+        self.growth_field_index = growth_field_index
+        self.issues = issues
+        self.first_row_of = {}
+
+    def cell(self, values, key):
+        position = self.columns.index.get(key)
         value = values[position] if position is not None and position < len(values) else None
         return value.strip() if isinstance(value, str) else value
 
-    records, first_row_of, rows = [], {}, 0
-    for row, values in sheet.rows:
-        rows += 1
-        errors_before = issues.error_count
+    def error(self, row, key, value, message):
+        self.issues.error(row, self.columns.spelling.get(key, key), value, message)
 
-        def error(key, value, message, row=row):
-            issues.error(row, spelling.get(key, key), value, message)
+    def parsed(self, row, values, key, default=None):
+        """The cell parsed by its column's parser, or ``default`` with an error reported."""
+        raw = self.cell(values, key)
+        try:
+            return _COLUMN[key].parser(raw)
+        except ValueError as problem:
+            limit = _COLUMN[key].limit
+            text = " ".join(str(raw or "").split())
+            shown = shortened(text) if limit and len(text) > limit else raw
+            if not text and str(problem) == REQUIRED_MESSAGE:
+                shown = ""  # a missing value is reported as empty
+            self.error(row, key, shown, str(problem))
+            return default
 
-        raw_field = cell(values, "growth_field")
-        field_id = growth_field_index.get(normalize_name(str(raw_field or "")))
+    def growth_field(self, row, values):
+        raw = self.cell(values, "growth_field")
+        field_id = self.growth_field_index.get(normalize_name(str(raw or "")))
         if field_id is None:
-            error(
-                "growth_field",
-                raw_field,
-                "unbekanntes Wachstumsfeld" if raw_field else "Pflichtangabe fehlt",
-            )
-        raw_metric = cell(values, "metric")
-        metric, factor = METRICS.get(header_key(str(raw_metric or "")), (None, 1))
-        if metric is None:
-            error(
-                "metric",
-                raw_metric,
-                "unbekannte Kennzahl (erlaubt: Unternehmen, Beschäftigte, Umsatz Mrd EUR, Exportquote %, Anteil BWS %)",
-            )
-        raw_value = cell(values, "value")
-        value, approximate = None, False
+            message = _COLUMN["growth_field"].message if raw else "Pflichtangabe fehlt"
+            self.error(row, "growth_field", raw, message)
+        return field_id
+
+    def value(self, row, values, metric, factor):
+        """(value, approximate) of the "Wert" cell, scaled to the metric's unit and checked."""
+        raw = self.cell(values, "value")
         try:
             value, approximate = parse_german_decimal(
-                raw_value, percent=metric in Metric.percentages()
+                raw, percent=metric in Metric.percentages()
             )
         except ValueError as problem:
-            error("value", raw_value, str(problem))
-        if value is not None:
-            value = (value * factor).quantize(CENT, rounding=ROUND_HALF_UP)
-            if value >= VALUE_LIMIT:
-                error("value", raw_value, "Wert zu groß")
-            elif value < 0:
-                error("value", raw_value, "darf nicht negativ sein")
-            elif metric in Metric.percentages() and value > 100:
-                error("value", raw_value, "Prozentwert über 100")
-        raw_flag = cell(values, "approximate")
-        flag = str(raw_flag or "").strip().casefold()
-        if flag in YES:
-            approximate = True
-        elif flag not in NO:
-            error("approximate", raw_flag, "„x“ oder „ja“ für Schätzwerte, sonst leer")
+            self.error(row, "value", raw, str(problem))
+            return None, False
         if value is None:
-            approximate = False
-        scope = " ".join(str(cell(values, "scope_note") or "").split())
-        raw_date = cell(values, "reference_date")
-        reference_date = precision = None
-        try:
-            reference_date, precision = parse_reference(raw_date)
-        except ValueError as problem:
-            error("reference_date", raw_date, str(problem))
-        source_title = " ".join(str(cell(values, "source") or "").split())
-        if not source_title:
-            error("source", "", "Pflichtangabe fehlt")
-        if issues.error_count > errors_before:
-            continue
-        record = KeyFigureRecord(
-            row,
-            field_id,
-            metric,
-            value,
-            approximate,
-            scope[:200],
-            reference_date,
-            precision,
-            source_title[:300],
+            return None, approximate
+        value = (value * factor).quantize(CENT, rounding=ROUND_HALF_UP)
+        if value >= VALUE_LIMIT:
+            self.error(row, "value", raw, "Wert zu groß")
+        elif value < 0:
+            self.error(row, "value", raw, "darf nicht negativ sein")
+        elif metric in Metric.percentages() and value > 100:
+            self.error(row, "value", raw, "Prozentwert über 100")
+        return value, approximate
+
+    def record(self, row, values):
+        """The row's record, or None when the row has an error (reported)."""
+        errors_before = self.issues.error_count
+        field_id = self.growth_field(row, values)
+        metric, factor = self.parsed(row, values, "metric", (None, 1))
+        value, approximate = self.value(row, values, metric, factor)
+        approximate = self.parsed(row, values, "approximate", False) or approximate
+        scope = self.parsed(row, values, "scope_note", "")
+        reference_date, precision = self.parsed(row, values, "reference_date", (None, None))
+        source_title = self.parsed(row, values, "source", "")
+        if self.issues.error_count > errors_before:
+            return None
+        return KeyFigureRecord(
+            row=row,
+            growth_field_id=field_id,
+            metric=metric,
+            value=value,
+            approximate=approximate and value is not None,
+            scope_note=scope,
+            reference_date=reference_date,
+            reference_precision=precision,
+            source_title=source_title,
         )
-        if record.key in first_row_of:
-            error(
+
+    def unique(self, record, values) -> bool:
+        """False (with an error) when the file named the figure before."""
+        first = self.first_row_of.setdefault(record.key, record.row)
+        if first != record.row:
+            self.error(
+                record.row,
                 "growth_field",
-                raw_field,
-                f"Kennzahl doppelt in der Datei (Zeilen {first_row_of[record.key]} und {row})",
+                self.cell(values, "growth_field"),
+                f"Kennzahl doppelt in der Datei (Zeilen {first} und {record.row})",
             )
-            continue
-        first_row_of[record.key] = row
-        records.append(record)
+            return False
+        return True
+
+
+def clean_key_figure_rows(sheet, growth_field_index, issues: IssueList):
+    """Clean every row of the key-figure sheet; return the records of rows without errors."""
+    columns = map_columns(sheet.headers, issues, KEY_FIGURE_COLUMNS, sheet="Kennzahlen")
+    if columns is None:
+        return [], 0
+    cleaner = KeyFigureRowCleaner(columns, growth_field_index, issues)
+    records, rows = [], 0
+    for row, values in sheet.rows:
+        rows += 1
+        record = cleaner.record(row, values)
+        if record is not None and cleaner.unique(record, values):
+            records.append(record)
     return records, rows
 
 
@@ -197,17 +254,21 @@ class KeyFigurePlan:
     unchanged: int
     new_sources: dict  # normalised title -> (title, date, precision)
 
+    @property
+    def writes(self) -> bool:
+        return bool(self.created or self.updated)
+
 
 def _edition(editions, date):
     """The edition of a source for a figure: the latest one published by the figure's date,
     else the earliest one (figures are often published after their reference date)."""
-    earlier = [pk for published, pk in editions if published <= date]
+    earlier = [pk for published, pk in editions if published is not None and published <= date]
     return earlier[-1] if earlier else editions[0][1]
 
 
 def plan_key_figures(records, issues: IssueList) -> KeyFigurePlan:
     editions = defaultdict(list)  # normalised title -> [(reference date, id)], oldest first
-    for source in Source.objects.order_by("reference_date"):
+    for source in Source.objects.order_by(F("reference_date").asc(nulls_first=True)):
         editions[normalize_name(source.title)].append((source.reference_date, source.pk))
     existing = {
         (f.growth_field_id, f.metric, f.reference_date, normalize_name(f.source.title)): f
@@ -222,7 +283,7 @@ def plan_key_figures(records, issues: IssueList) -> KeyFigurePlan:
             record.source_id = figure.source_id
             changes = {
                 name: (getattr(figure, name), getattr(record, name))
-                for name in ("value", "approximate", "scope_note", "reference_precision")
+                for name in CORRECTABLE
                 if getattr(figure, name) != getattr(record, name)
             }
             if changes:
@@ -243,47 +304,69 @@ def plan_key_figures(records, issues: IssueList) -> KeyFigurePlan:
     return KeyFigurePlan(records, created, updated, unchanged, new_sources)
 
 
-def apply_key_figures(plan: KeyFigurePlan, *, user, reason):
-    from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+def _with_defaults(model, values: dict) -> tuple[list, list]:
+    """(columns, values) of a new row: ``values`` by field name, every other field its default."""
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    row = {f.attname: values[f.attname] if f.attname in values else f.get_default() for f in fields}
+    return list(row), list(row.values())
 
-    sources = {}
-    new = [
-        Source(
-            slug=f"{slugify(raw)[:80]}-{date:%Y%m%d}",
-            title=raw,
-            reference_date=date,
-            reference_precision=precision,
+
+def _insert(model, rows: list[dict], *, now, user, reason) -> int:
+    """Insert rows (dicts by field name) with history '+'; returns the id watermark before."""
+    watermark = id_watermark(model)
+    if rows:
+        columns = _with_defaults(model, rows[0])[0]
+        insert_rows(model, columns, [_with_defaults(model, row)[1] for row in rows])
+        write_history(
+            model, inserted_after(watermark), history_type="+", now=now, user=user, reason=reason
         )
+    return watermark
+
+
+def apply_key_figures(plan: KeyFigurePlan, *, now, user, reason):
+    """Write the key-figure plan (inside the caller's transaction): new sources, new figures
+    and corrected ones, each with its history entries, set-based."""
+    history = {"now": now, "user": user, "reason": reason}
+    new_sources = [
+        {
+            "slug": f"{slugify(raw)[:80]}-{date:%Y%m%d}",
+            "title": raw,
+            "reference_date": date,
+            "reference_precision": precision,
+        }
         for raw, date, precision in plan.new_sources.values()
     ]
-    for source in bulk_create_with_history(
-        new, Source, default_user=user, default_change_reason=reason
-    ):
-        sources[normalize_name(source.title)] = source.pk
-
-    def figure(record, pk=None):
-        return KeyFigure(
-            pk=pk,
-            growth_field_id=record.growth_field_id,
-            metric=record.metric,
-            value=record.value,
-            approximate=record.approximate,
-            scope_note=record.scope_note,
-            reference_date=record.reference_date,
-            reference_precision=record.reference_precision,
-            source_id=record.source_id or sources[normalize_name(record.source_title)],
-        )
-
-    bulk_create_with_history(
-        [figure(r) for r in plan.created],
-        KeyFigure,
-        default_user=user,
-        default_change_reason=reason,
+    watermark = _insert(Source, new_sources, **history)
+    sources = (
+        {
+            normalize_name(title): pk
+            for pk, title in Source.objects.filter(pk__gt=watermark).values_list("pk", "title")
+        }
+        if new_sources
+        else {}
     )
-    bulk_update_with_history(
-        [figure(r, pk) for r, pk, _ in plan.updated],
+    _insert(
         KeyFigure,
-        ["value", "approximate", "scope_note", "reference_precision"],
-        default_user=user,
-        default_change_reason=reason,
+        [_figure(record, sources) for record in plan.created],
+        **history,
     )
+    changed = [
+        (pk, *(getattr(record, name) for name in CORRECTABLE)) for record, pk, _ in plan.updated
+    ]
+    update_rows(KeyFigure, "id", list(CORRECTABLE), changed)
+    for chunk in range(0, len(changed), IN_CHUNK):
+        ids = [row[0] for row in changed[chunk : chunk + IN_CHUNK]]
+        write_history(KeyFigure, with_ids(ids), history_type="~", **history)
+
+
+def _figure(record, sources) -> dict:
+    return {
+        "growth_field_id": record.growth_field_id,
+        "metric": record.metric,
+        "value": record.value,
+        "approximate": record.approximate,
+        "scope_note": record.scope_note,
+        "reference_date": record.reference_date,
+        "reference_precision": record.reference_precision,
+        "source_id": record.source_id or sources[normalize_name(record.source_title)],
+    }

@@ -13,12 +13,7 @@ from operator import itemgetter
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 
-from clusterportal.text import normalize_name
-from members.choices import District, OrganisationKind
-from members.models import Organisation
-
-from .issues import IssueList
-from .normalizers import (
+from core.normalizers import (
     LEG_ID_PATTERN,
     THURINGIAN_POSTCODE_PREFIXES,
     is_no_data,
@@ -32,28 +27,12 @@ from .normalizers import (
     parse_year,
     split_list,
 )
-from .reading import Sheet
+from core.text import normalize_name
+from members.choices import District, OrganisationKind
+from members.models import Organisation
 
-# header -> record key; required columns first.
-REQUIRED = {"LEG-ID": "leg_id", "Name": "name", "Art": "kind", "PLZ": "postcode", "Ort": "town"}
-OPTIONAL = {
-    "Rechtsform": "legal_form",
-    "Straße": "street",
-    "Landkreis": "district",
-    "Telefon": "phone",
-    "E-Mail": "email",
-    "Website": "website",
-    "Gründungsjahr": "founding_year",
-    "Beschäftigte": "employees",
-    "Umsatz Mio EUR": "revenue_meur",
-    "Exportquote %": "export_quota",
-    "WZ 2008": "wz_code",
-    "Wachstumsfelder": "growth_fields",
-    "Netzwerke": "networks",
-    "Schlagworte": "keywords",
-    "Stand": "record_date",
-}
-COLUMNS = {**REQUIRED, **OPTIONAL}
+from .columns import Column, ColumnMap, limited_text, map_columns, shortened, too_long
+from .reading import Sheet
 
 # The Organisation fields an import writes, in a fixed order (the diff compares these).
 FIELDS = Organisation.DATA_FIELDS
@@ -71,10 +50,6 @@ _LIMIT = {"revenue_meur": Decimal("999999999.999"), "export_quota": Decimal("100
 _url_validator = URLValidator(schemes=["http", "https"])
 
 
-def header_key(header: str) -> str:
-    return " ".join(str(header).split()).casefold()
-
-
 @dataclass(slots=True)
 class CompanyRecord:
     """One clean row: ``values`` in the order of ``FIELDS``."""
@@ -84,44 +59,6 @@ class CompanyRecord:
     values: tuple
     growth_field_ids: frozenset = frozenset()
     network_ids: frozenset = frozenset()
-
-
-@dataclass
-class ColumnMap:
-    """Where each known column stands in the file, and the file's own header spelling."""
-
-    index: dict[str, int]
-    spelling: dict[str, str]
-
-
-def map_columns(
-    headers: list[str], issues: IssueList, *, required=REQUIRED, optional=OPTIONAL, sheet=""
-) -> ColumnMap | None:
-    """Match headers ignoring case, spacing and order; report unknown, doubled and missing
-    columns. ``required`` and ``optional`` map header -> record key (default: company sheet)."""
-    columns = {**required, **optional}
-    known_headers = {header_key(header): header for header in columns}
-    errors_before = issues.error_count
-    index, spelling, seen = {}, {}, {}
-    for position, header in enumerate(headers):
-        known = known_headers.get(header_key(header))
-        if known is None:
-            if header.strip():
-                issues.warning(1, header, header, "unbekannte Spalte, wird nicht importiert")
-            continue
-        if known in seen:
-            issues.error(1, header, header, f"Spalte doppelt (auch Spalte {seen[known] + 1})")
-            continue
-        seen[known] = position
-        index[columns[known]] = position
-        spelling[columns[known]] = header
-    missing = f"Pflichtspalte fehlt (Blatt {sheet})" if sheet else "Pflichtspalte fehlt"
-    for header, key in required.items():
-        if key not in index:
-            issues.error(1, header, "", missing)
-    if issues.error_count > errors_before:
-        return None
-    return ColumnMap(index=index, spelling=spelling)
 
 
 def _guarded(parse, raw):
@@ -138,18 +75,6 @@ def _plain(raw) -> str:
 
 def _stripped(raw):
     return raw.strip() if isinstance(raw, str) else raw
-
-
-def _limited_text(limit, *, required=False):
-    def parse(raw):
-        text = _plain(raw)
-        if required and not text:
-            raise ValueError("Pflichtangabe fehlt")
-        if len(text) > limit:
-            raise ValueError(f"zu lang ({len(text)} Zeichen, höchstens {limit})")
-        return text
-
-    return parse
 
 
 def _kind(raw):
@@ -190,10 +115,13 @@ def _checked_number(key, parser):
     return parse
 
 
+_KEYWORDS_LIMIT = 10_000
+
+
 def _keywords(raw):
     text = ", ".join(split_list(raw, ","))
-    if len(text) > 10_000:
-        raise ValueError(f"zu lang ({len(text)} Zeichen, höchstens 10000)")
+    if len(text) > _KEYWORDS_LIMIT:
+        raise ValueError(too_long(text, _KEYWORDS_LIMIT))
     return text
 
 
@@ -245,6 +173,74 @@ def _valid_url(url) -> bool:
     return True
 
 
+def _export_quota(raw):
+    return parse_german_decimal(raw, percent=True)
+
+
+# The company sheet, required columns first. A column without a parser is cleaned by its own
+# step of ``CompanyRowCleaner`` (LEG-ID, texts, addresses, growth fields and networks).
+COMPANY_COLUMNS = (
+    Column("LEG-ID", "leg_id", required=True),
+    Column("Name", "name", required=True, limit=_MAX_LENGTH["name"]),
+    Column("Art", "kind", required=True, parser=_kind),
+    Column("PLZ", "postcode", required=True, parser=normalize_postcode),
+    Column(
+        "Ort",
+        "town",
+        required=True,
+        parser=limited_text(_MAX_LENGTH["town"], required=True),
+        limit=_MAX_LENGTH["town"],
+    ),
+    Column(
+        "Rechtsform",
+        "legal_form",
+        parser=limited_text(_MAX_LENGTH["legal_form"]),
+        limit=_MAX_LENGTH["legal_form"],
+    ),
+    Column("Straße", "street", limit=_MAX_LENGTH["street"]),
+    Column("Landkreis", "district", parser=_district),
+    Column("Telefon", "phone", limit=_MAX_LENGTH["phone"]),
+    Column(
+        "E-Mail",
+        "email",
+        limit=_EMAIL_LIMIT,
+        message="keine gültige E-Mail-Adresse; Wert verworfen",
+    ),
+    Column(
+        "Website",
+        "website",
+        limit=_MAX_LENGTH["website"],
+        message="keine gültige Web-Adresse; Wert verworfen",
+    ),
+    Column("Gründungsjahr", "founding_year", parser=parse_year),
+    Column("Beschäftigte", "employees", parser=_checked_number("employees", parse_german_int)),
+    Column(
+        "Umsatz Mio EUR",
+        "revenue_meur",
+        parser=_checked_number("revenue_meur", parse_german_decimal),
+    ),
+    Column(
+        "Exportquote %", "export_quota", parser=_checked_number("export_quota", _export_quota)
+    ),
+    Column("WZ 2008", "wz_code", parser=normalize_wz_code),
+    Column("Wachstumsfelder", "growth_fields", message="unbekanntes Wachstumsfeld"),
+    Column("Netzwerke", "networks", message="unbekanntes Netzwerk"),
+    Column("Schlagworte", "keywords", parser=_keywords, limit=_KEYWORDS_LIMIT),
+    Column("Stand", "record_date", parser=parse_german_date),
+)
+COLUMN = {column.field: column for column in COMPANY_COLUMNS}
+# What a refused cell stands for while the rest of its row is checked (never written).
+_REFUSED = {
+    "founding_year": None,
+    "record_date": None,
+    "employees": (None, False),
+    "revenue_meur": (None, False),
+    "export_quota": (None, False),
+    "growth_fields": None,
+    "networks": None,
+}
+
+
 # A chunk of rows is cleaned column by column: a column's distinct values are parsed once, and
 # the per-row work is C-level mapping. Issues are gathered as (row, check, error?, key, value,
 # message) and reported sorted by row, then by the order of these checks.
@@ -273,7 +269,6 @@ _CHECK_ORDER = (
 )
 _ORDER = {check: position for position, check in enumerate(_CHECK_ORDER)}
 CHUNK_ROWS = 10_000
-_NO_NUMBER = (None, False)
 
 
 def _all_text(column) -> bool:
@@ -302,33 +297,15 @@ class CompanyRowCleaner:
         self.issues = issues
         self.first_row_of = {}
         self.width = max(columns.index.values()) + 1
-        self.position = {key: columns.index.get(key) for key in COLUMNS.values()}
+        self.position = {key: columns.index.get(key) for key in COLUMN}
         # key -> (parser, the value a refused cell stands for); the value is never written.
         self.parsers = {
-            "legal_form": (_limited_text(_MAX_LENGTH["legal_form"]), ""),
-            "kind": (_kind, ""),
-            "postcode": (normalize_postcode, ""),
-            "town": (_limited_text(_MAX_LENGTH["town"], required=True), ""),
-            "district": (_district, ""),
-            "founding_year": (parse_year, None),
-            "employees": (_checked_number("employees", parse_german_int), _NO_NUMBER),
-            "revenue_meur": (
-                _checked_number("revenue_meur", parse_german_decimal),
-                _NO_NUMBER,
-            ),
-            "export_quota": (
-                _checked_number("export_quota", lambda v: parse_german_decimal(v, percent=True)),
-                _NO_NUMBER,
-            ),
-            "wz_code": (normalize_wz_code, ""),
-            "keywords": (_keywords, ""),
-            "record_date": (parse_german_date, None),
-            "growth_fields": (
-                self._resolver(growth_field_index, "unbekanntes Wachstumsfeld"),
-                None,
-            ),
-            "networks": (self._resolver(network_index, "unbekanntes Netzwerk"), None),
+            column.field: (column.parser, _REFUSED.get(column.field, ""))
+            for column in COMPANY_COLUMNS
+            if column.parser is not None
         }
+        for key, index in (("growth_fields", growth_field_index), ("networks", network_index)):
+            self.parsers[key] = (self._resolver(index, COLUMN[key].message), None)
         # key -> {cell value: clean value} and {cell value: error message}, for the whole file
         self.values = {key: {} for key in self.parsers}
         self.errors = {key: {} for key in self.parsers}
@@ -371,17 +348,13 @@ class CompanyRowCleaner:
             "email",
             _plain_column(self._column("email")),
             _SIMPLE_EMAIL,
-            _EMAIL_LIMIT,
             _valid_email,
-            "keine gültige E-Mail-Adresse; Wert verworfen",
         )
         websites = self._addresses(
             "website",
             list(map(normalize_website, self._column("website"))),
             _SIMPLE_URL,
-            _MAX_LENGTH["website"],
             _valid_url,
-            "keine gültige Web-Adresse; Wert verworfen",
         )
         growth_fields = self._resolved("growth_fields", parsed["growth_fields"])
         networks = self._resolved("networks", parsed["networks"])
@@ -389,32 +362,31 @@ class CompanyRowCleaner:
         first = itemgetter(0)
         second = itemgetter(1)
         employees, revenue = parsed["employees"], parsed["revenue_meur"]
-        values = zip(
-            names,
-            parsed["legal_form"],
-            parsed["kind"],
-            streets,
-            parsed["postcode"],
-            parsed["town"],
-            parsed["district"],
-            phones,
-            emails,
-            websites,
-            parsed["founding_year"],
-            map(first, employees),
-            map(second, employees),
-            map(first, revenue),
-            map(second, revenue),
-            map(first, parsed["export_quota"]),
-            parsed["wz_code"],
-            parsed["keywords"],
-            parsed["record_date"],
-            strict=True,
-        )
+        # Each field's column of clean values, by field name; records take them in FIELDS order.
+        by_field = {
+            **parsed,
+            "name": names,
+            "street": streets,
+            "phone": phones,
+            "email": emails,
+            "website": websites,
+            "employees": map(first, employees),
+            "employees_approximate": map(second, employees),
+            "revenue_meur": map(first, revenue),
+            "revenue_approximate": map(second, revenue),
+            "export_quota": map(first, parsed["export_quota"]),
+        }
+        values = zip(*(by_field[name] for name in FIELDS), strict=True)
         records = zip(numbers, leg_ids, values, growth_fields, networks, strict=True)
         refused = {row for row, _check, is_error, *_ in pending if is_error}
         self._report()
-        return [CompanyRecord(*record) for record in records if record[0] not in refused]
+        return [
+            CompanyRecord(
+                row=row, leg_id=leg_id, values=values, growth_field_ids=links, network_ids=nets
+            )
+            for row, leg_id, values, links, nets in records
+            if row not in refused
+        ]
 
     def _column(self, key):
         at = self.position[key]
@@ -478,12 +450,11 @@ class CompanyRowCleaner:
                 if not text:
                     raw = _stripped(column[index])
                     self._issue(index, key, True, key, raw, "Pflichtangabe fehlt")
-        limit = _MAX_LENGTH.get(key)
+        limit = COLUMN[key].limit
         if limit and max(map(len, texts)) > limit:
             for index, text in enumerate(texts):
                 if len(text) > limit:
-                    message = f"zu lang ({len(text)} Zeichen, höchstens {limit})"
-                    self._issue(index, key, True, key, text[:60] + "…", message)
+                    self._issue(index, key, True, key, shortened(text), too_long(text, limit))
         return texts
 
     def _foreign_postcodes(self):
@@ -498,10 +469,11 @@ class CompanyRowCleaner:
         for index, raw in _cells_in(column, foreign):
             self._issue(index, "postcode_region", False, "postcode", _stripped(raw), message)
 
-    def _addresses(self, key, texts, simple, limit, valid, message):
+    def _addresses(self, key, texts, simple, valid):
         """``texts`` (the column's addresses, normalised) with every invalid one dropped with a
         warning ("k. A." and empty cells silently). ``simple`` passes most valid addresses at
         C speed; ``valid`` decides the rest."""
+        limit, message = COLUMN[key].limit, COLUMN[key].message
         column = self._column(key)
         checks = zip(texts, map(simple.match, texts), strict=True)
         for index, (text, match) in enumerate(checks):
@@ -531,7 +503,7 @@ class CompanyRowCleaner:
 
 def clean_company_rows(sheet: Sheet, growth_field_index, network_index, issues, progress=None):
     """Clean every row of the company sheet; return the records of rows without errors."""
-    columns = map_columns(sheet.headers, issues)
+    columns = map_columns(sheet.headers, issues, COMPANY_COLUMNS)
     if columns is None:
         return [], 0
     cleaner = CompanyRowCleaner(columns, growth_field_index, network_index, issues)

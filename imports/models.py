@@ -145,6 +145,16 @@ class ImportRun(models.Model):
         return f"{self.file_name} ({self.get_status_display()})"
 
     @property
+    def is_preview(self) -> bool:
+        """A preview waiting to be confirmed or discarded."""
+        return self.status == RunStatus.PREVIEW
+
+    @property
+    def is_refused(self) -> bool:
+        """A file refused as a whole: nothing to compare, nothing to import."""
+        return self.status == RunStatus.REFUSED
+
+    @property
     def history_reason(self) -> str:
         """The change reason of every history entry this run wrote: identifies the run."""
         return f"LEG-Import #{self.pk}"

@@ -4,7 +4,7 @@ Every refusal is an ``ImportFileError`` with a German message for staff; nothing
 lets a traceback through for a file a user could upload. Limits (settings ``LEG_IMPORT_*``) are
 checked before the content is parsed in full, so memory stays bounded.
 
-Cells escaped by the portal's own exports (``'=1+1``, see ``clusterportal.csvsafe``) are read
+Cells escaped by the portal's own exports (``'=1+1``, see ``core.csvsafe``) are read
 without that apostrophe: staff may take the directory's export through a spreadsheet program
 and back into the import, and must get the original value, not ``'=1+1``. Nothing else about a
 cell is changed here.
@@ -12,7 +12,6 @@ cell is changed here.
 
 import csv
 import io
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -20,7 +19,8 @@ from pathlib import Path
 
 from django.conf import settings
 
-from clusterportal.csvsafe import QUOTE, unneutralise
+from core import xlsx
+from core.csvsafe import QUOTE, unneutralise
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -170,30 +170,14 @@ def _csv_rows(reader) -> Iterator[tuple[int, list]]:
 
 
 def check_xlsx_archive(source) -> None:
-    """Refuse an XLSX file (a path or a binary file object) by its ZIP directory alone: not an
-    archive, no workbook inside, encrypted, or unpacking to more than
-    ``LEG_IMPORT_MAX_UNCOMPRESSED_BYTES`` (a zip bomb). Nothing is unpacked here."""
+    """Refuse an XLSX file by its ZIP directory alone (``core.xlsx``), with the import's
+    limit ``LEG_IMPORT_MAX_UNCOMPRESSED_BYTES``. Nothing is unpacked here."""
     try:
-        archive = zipfile.ZipFile(source)
-    except Exception as error:  # BadZipFile, OSError, ValueError, … for broken directories
-        raise ImportFileError(
-            "Die Excel-Datei ist beschädigt (kein gültiges ZIP-Archiv)."
-        ) from error
-    with archive:
-        names = set(archive.namelist())
-        if "xl/workbook.xml" not in names:
-            raise ImportFileError("Die Datei ist ein ZIP-Archiv, aber keine Excel-Arbeitsmappe.")
-        if any(info.flag_bits & 0x1 for info in archive.infolist()):
-            raise ImportFileError(
-                "Die Excel-Datei ist verschlüsselt; bitte ohne Kennwort speichern."
-            )
-        total = sum(info.file_size for info in archive.infolist())
-        limit = settings.LEG_IMPORT_MAX_UNCOMPRESSED_BYTES
-        if total > limit:
-            raise ImportFileError(
-                f"Die Excel-Datei entpackt sich auf {total / 1024 / 1024:.0f} MB; erlaubt sind "
-                f"höchstens {limit / 1024 / 1024:.0f} MB. Die Datei wird nicht verarbeitet."
-            )
+        xlsx.check_xlsx_archive(
+            source, max_uncompressed_bytes=settings.LEG_IMPORT_MAX_UNCOMPRESSED_BYTES
+        )
+    except xlsx.XlsxArchiveError as error:
+        raise ImportFileError(str(error)) from error
 
 
 def _open_xlsx(path: Path) -> Spreadsheet:

@@ -14,21 +14,21 @@ too. Such organisations are reverted one by one from their history page instead.
 
 from dataclasses import dataclass, field
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Exists, F, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from clusterportal import cache as portal_cache
+from core import cache as portal_cache
 from members.models import Organisation
 from networks.models import Membership
 
 from .choices import RunStatus
+from .history import in_query, record_organisation_history, write_history
 from .leg import FIELDS
 from .models import ImportRun, ImportRunLink
-from .services import record_organisation_history
-from .writers import copy_to_history, delete_where, subquery_sql, update_rows
+from .writers import delete_where, update_rows
 
 GrowthFieldLink = Organisation.growth_fields.through
 NAMES_SHOWN = 10
@@ -178,11 +178,6 @@ def _previous_states(changes: RunChanges):
     return list(Organisation.history.filter(history_id__in=previous).values_list("id", *FIELDS))
 
 
-def _where_in(queryset, column="pk", key="id"):
-    sql, params = subquery_sql(queryset, column)
-    return f"{connection.ops.quote_name(key)} IN ({sql})", params
-
-
 @transaction.atomic
 def import_run_revert(*, run: ImportRun, user) -> dict:
     """Take a run back, set-based; returns the counts of what was restored and removed.
@@ -205,7 +200,7 @@ def import_run_revert(*, run: ImportRun, user) -> dict:
     memberships = Membership.objects.filter(
         Q(pk__in=changes.memberships.values("id")) | Q(organisation_id__in=created_ids)
     )
-    copy_to_history(Membership, *_where_in(memberships), history_type="-", **history)
+    write_history(Membership, in_query(memberships), history_type="-", **history)
     removed_memberships = delete_where(memberships)
 
     # Growth-field links the run added to existing organisations, and those of new ones.
@@ -221,7 +216,7 @@ def import_run_revert(*, run: ImportRun, user) -> dict:
 
     # Organisations the run created.
     created = Organisation.objects.filter(pk__in=created_ids)
-    copy_to_history(Organisation, *_where_in(created), history_type="-", **history)
+    write_history(Organisation, in_query(created), history_type="-", **history)
     delete_where(ImportRunLink.objects.filter(organisation_id__in=created_ids))
     deleted = delete_where(created)
 

@@ -1,46 +1,43 @@
-"""The LEG import: one engine for the command line and the back office.
+"""The LEG import's runs: one engine for the command line and the back office.
 
-``leg_import_plan`` reads, cleans and compares a file with the database without writing;
-``leg_import_apply`` writes a plan set-based in one transaction; ``leg_import_run`` does both and
-records an ``ImportRun``; ``leg_import_confirm`` carries out a previewed run from the back office.
+A run goes run → plan → apply. ``leg_import_run`` makes the plan (``imports.plan``: read,
+check, compare; nothing written), records an ``ImportRun`` and, unless the plan is refused, a
+dry run or a preview, applies it with ``leg_import_apply``: the company sheet
+(``imports.companies``) and the key-figure sheet (``imports.keyfigures``), in one transaction.
+``leg_import_confirm`` carries out a previewed run from the back office, exactly as previewed;
+``import_run_discard`` and ``import_run_release_file`` end a preview.
 """
 
 import gc
-import hashlib
-import heapq
-import itertools
-import json
 import time
-from collections import defaultdict
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from clusterportal import cache as portal_cache
-from growthfields.models import GrowthField
-from members.models import Organisation
-from networks.choices import MembershipRole
-from networks.models import Membership, Network
+from core import cache as portal_cache
 
 from . import keyfigures
 from .choices import RunOrigin, RunStatus
-from .issues import Issue, IssueList
-from .leg import FIELDS, CompanyRecord, clean_company_rows
-from .models import ImportRun, ImportRunLink
-from .reading import ImportFileError, open_spreadsheet
-from .writers import copy_to_history, insert_rows, update_rows
+from .companies import apply_companies
+from .issues import Issue
+from .models import ImportRun
+from .plan import ImportPlan, _noop, file_sha256, leg_import_plan
+from .reading import ImportFileError
 
-SNAPSHOT = ("id", "leg_id", *FIELDS)
-GrowthFieldLink = Organisation.growth_fields.through
-CHANGE_SAMPLE_SIZE = 200
-IN_CHUNK = 5000
-
-
-def _noop(stage, done=0, total=None):
-    pass
+__all__ = [
+    "ImportPlan",
+    "PreviewOutdated",
+    "file_sha256",
+    "import_run_discard",
+    "import_run_release_file",
+    "leg_import_apply",
+    "leg_import_confirm",
+    "leg_import_plan",
+    "leg_import_run",
+    "stored_upload_remove",
+]
 
 
 @contextmanager
@@ -62,272 +59,6 @@ def _gc_paused():
             gc.enable()
 
 
-@dataclass
-class CompanyPlan:
-    created: list = field(default_factory=list)  # CompanyRecord
-    updated: list = field(default_factory=list)  # (record, organisation id, {field: (old, new)})
-    unchanged: int = 0
-    not_in_file: int = 0
-    new_links: list = field(default_factory=list)  # (leg_id, growth field id)
-    new_memberships: list = field(default_factory=list)  # (leg_id, network id)
-    snapshot: dict = field(default_factory=dict)  # leg_id -> {column: value} of existing rows
-
-
-@dataclass
-class ImportPlan:
-    file_name: str
-    sha256: str
-    size: int
-    issues: IssueList
-    rows: int = 0
-    company: CompanyPlan | None = None
-    key_figures: keyfigures.KeyFigurePlan | None = None
-
-    @property
-    def refused(self):
-        return self.issues.error_count > 0
-
-    def fingerprint(self) -> str:
-        """A digest of every change the plan would write; equal plans write equal data."""
-        digest = hashlib.sha256(self.sha256.encode())
-        if self.company:
-            for record in self.company.created:
-                digest.update(_canonical(("+", record.leg_id, record.values)))
-            for record, pk, changes in self.company.updated:
-                digest.update(_canonical(("~", record.leg_id, pk, changes)))
-            digest.update(_canonical(sorted(self.company.new_links)))
-            digest.update(_canonical(sorted(self.company.new_memberships)))
-        if self.key_figures:
-            for record in self.key_figures.created:
-                digest.update(_canonical(("+kf", record.__dict__)))
-            for _record, pk, changes in self.key_figures.updated:
-                digest.update(_canonical(("~kf", pk, changes)))
-        return digest.hexdigest()
-
-    def change_samples(self, limit=CHANGE_SAMPLE_SIZE):
-        """The first changes in file order, as old → new per field, for the preview."""
-        if not self.company:
-            return []
-        links = defaultdict(list)
-        for leg_id, pk in self.company.new_links:
-            links[leg_id].append(("growth_field", pk))
-        for leg_id, pk in self.company.new_memberships:
-            links[leg_id].append(("network", pk))
-        # Both lists are in file order: merging them lazily costs only the rows shown.
-        first = list(
-            itertools.islice(
-                heapq.merge(
-                    ((record.row, record, None) for record in self.company.created),
-                    (
-                        (record.row, record, changes)
-                        for record, _pk, changes in self.company.updated
-                    ),
-                    key=lambda item: item[0],
-                ),
-                limit,
-            )
-        )
-        names = _link_names() if first else {}
-        samples = []
-        for row, record, changes in first:
-            if changes is None:
-                fields = [
-                    (name, "", _shown(value))
-                    for name, value in zip(FIELDS, record.values, strict=True)
-                    if value not in ("", None, False)
-                ]
-            else:
-                fields = [(name, _shown(old), _shown(new)) for name, (old, new) in changes.items()]
-            fields += [(kind, "", names[kind].get(pk, pk)) for kind, pk in links[record.leg_id]]
-            action = "neu" if changes is None else "geändert"
-            samples.append(
-                {"row": row, "leg_id": record.leg_id, "action": action, "fields": fields}
-            )
-        return samples
-
-
-def _canonical(value) -> bytes:
-    return json.dumps(value, default=str, sort_keys=True, ensure_ascii=False).encode()
-
-
-def _shown(value):
-    return "" if value is None else str(value)
-
-
-def _link_names():
-    return {
-        "growth_field": dict(GrowthField.objects.values_list("pk", "name")),
-        "network": dict(Network.objects.values_list("pk", "name")),
-    }
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with Path(path).open("rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def leg_import_plan(
-    *, path: Path, file_name: str = "", progress=_noop, max_bytes=None
-) -> ImportPlan:
-    """Read and check the file and compare it with the database. Writes nothing."""
-    path = Path(path)
-    file_name = file_name or path.name
-    progress("Datei lesen")
-    # Limits first: a file refused for its size is not read in full to be hashed.
-    spreadsheet = open_spreadsheet(path, file_name=file_name, max_bytes=max_bytes)
-    issues = IssueList()
-    plan = ImportPlan(
-        file_name=file_name, sha256=file_sha256(path), size=path.stat().st_size, issues=issues
-    )
-    for note in spreadsheet.notes:
-        issues.warning(1, "", file_name, note)
-    growth_field_index = GrowthField.objects.name_index()
-    company_sheet = key_figure_sheet = None
-    for sheet in spreadsheet.sheets:
-        if keyfigures.is_key_figure_sheet(sheet.headers):
-            key_figure_sheet = sheet
-        elif company_sheet is None:
-            company_sheet = sheet
-    if company_sheet is not None:
-        records, plan.rows = clean_company_rows(
-            company_sheet,
-            growth_field_index,
-            Network.objects.name_index(),
-            issues,
-            progress=lambda done: progress("Zeilen prüfen", done),
-        )
-        if not plan.refused:
-            progress("Mit der Datenbank vergleichen")
-            plan.company = _plan_companies(records)
-    if key_figure_sheet is not None:
-        records, rows = keyfigures.clean_key_figure_rows(
-            key_figure_sheet, growth_field_index, issues
-        )
-        plan.rows += rows
-        if not plan.refused:
-            plan.key_figures = keyfigures.plan_key_figures(records, issues)
-    return plan
-
-
-def _chunks(items, size=IN_CHUNK):
-    items = list(items)
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-def _rows_where(queryset, field, keys, *columns):
-    """``values_list`` rows of the queryset whose ``field`` is one of ``keys``.
-
-    A large file names most of the table: one query over all of it is cheaper than
-    thousands of ``IN`` lists, and callers look rows up by key anyway. A small file gets
-    chunked ``IN`` queries (SQLite allows 32,766 parameters per statement).
-    """
-    if len(keys) > 4 * IN_CHUNK:
-        return _all_rows(queryset.values_list(*columns))
-    return (
-        row
-        for chunk in _chunks(keys)
-        for row in queryset.filter(**{f"{field}__in": chunk}).values_list(*columns)
-    )
-
-
-def _all_rows(queryset):
-    """Every row of a ``values_list`` queryset.
-
-    On PostgreSQL the driver already returns each column as its field's Python value (str,
-    int, Decimal, date, bool), so one plain fetch replaces Django's row-by-row iteration;
-    SQLite needs Django's converters (it returns dates and decimals as text).
-    """
-    if connection.vendor != "postgresql":
-        return queryset.iterator(chunk_size=20_000)
-    sql, params = queryset.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
-def _existing_organisations(leg_ids):
-    """Snapshot of the organisations the file names, by LEG-ID."""
-    queryset = Organisation.objects.filter(leg_id__isnull=False)
-    return {row[1]: row for row in _rows_where(queryset, "leg_id", leg_ids, *SNAPSHOT)}
-
-
-def _existing_pairs(model, right, organisation_ids):
-    """organisation id -> the ids it links to through ``model`` (growth fields, networks)."""
-    pairs = defaultdict(set)
-    rows = _rows_where(
-        model.objects.all(), "organisation_id", organisation_ids, "organisation_id", right
-    )
-    for organisation_id, other in rows:
-        pairs[organisation_id].add(other)
-    return pairs
-
-
-def _plan_companies(records: list[CompanyRecord]) -> CompanyPlan:
-    plan = CompanyPlan()
-    leg_ids = [record.leg_id for record in records]
-    plan.snapshot = existing = _existing_organisations(leg_ids)
-    ids = [row[0] for row in existing.values()]
-    links = _existing_pairs(GrowthFieldLink, "growthfield_id", ids)
-    memberships = _existing_pairs(Membership, "network_id", ids)
-    first, last = 2, 2 + len(FIELDS)  # where FIELDS stand in a SNAPSHOT row
-    none = frozenset()
-    for record in records:
-        current = existing.get(record.leg_id)
-        if current is None:
-            plan.created.append(record)
-            new_links, new_networks = record.growth_field_ids, record.network_ids
-        else:
-            pk, old_values = current[0], current[first:last]
-            changes = {}
-            if old_values != record.values:
-                changes = {
-                    name: (old, new)
-                    for name, old, new in zip(FIELDS, old_values, record.values, strict=True)
-                    if old != new
-                }
-            # Most rows of a later export link what they linked before: a subset test only.
-            linked, joined = links.get(pk, none), memberships.get(pk, none)
-            new_links = (
-                none if record.growth_field_ids <= linked else record.growth_field_ids - linked
-            )
-            new_networks = none if record.network_ids <= joined else record.network_ids - joined
-            if changes or new_links or new_networks:
-                plan.updated.append((record, pk, changes))
-            else:
-                plan.unchanged += 1
-                continue
-        if new_links:
-            plan.new_links.extend((record.leg_id, link) for link in sorted(new_links))
-        if new_networks:
-            plan.new_memberships.extend((record.leg_id, net) for net in sorted(new_networks))
-    in_file = len(leg_ids) - len(plan.created)
-    plan.not_in_file = Organisation.objects.filter(leg_id__isnull=False).count() - in_file
-    return plan
-
-
-def _history_rows(model, layout, rows, *, history_type, user, reason, now):
-    """Rows for the model's simple-history table, written in bulk like the changes they record.
-
-    ``rows`` are tuples whose values stand in the order of ``layout`` (column names).
-    """
-    history = model.history.model
-    columns = [f.column for f in history._meta.concrete_fields if f.name != "history_id"]
-    constants = {
-        "history_date": now,
-        "history_change_reason": reason,
-        "history_type": history_type,
-        "history_user_id": getattr(user, "pk", None),
-    }
-    where = {column: position for position, column in enumerate(layout)}
-    picks = [(where[c], None) if c in where else (None, constants.get(c)) for c in columns]
-    values = [tuple(row[p] if p is not None else constant for p, constant in picks) for row in rows]
-    return history, columns, values
-
-
 @transaction.atomic
 def leg_import_apply(plan: ImportPlan, *, run: ImportRun, user=None) -> None:
     """Write a plan: set-based, in one transaction, with history entries written in bulk.
@@ -342,7 +73,6 @@ def leg_import_apply(plan: ImportPlan, *, run: ImportRun, user=None) -> None:
     the cached pages keep being served while the import writes."""
     now = timezone.now()
     portal_cache.invalidate_on_commit()
-    reason = run.history_reason
     run.applied_at = now
     if connection.vendor == "postgresql":
         # The transaction stays atomic; only the wait for the WAL flush at commit is skipped.
@@ -350,97 +80,11 @@ def leg_import_apply(plan: ImportPlan, *, run: ImportRun, user=None) -> None:
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-    company = plan.company
-    if company and (company.created or company.updated):
-        columns = ["leg_id", *FIELDS, "published", "created_at", "updated_at"]
-        insert_rows(
-            Organisation,
-            columns,
-            [(r.leg_id, *r.values, True, now, now) for r in company.created],
-        )
-        changed = [(record, pk) for record, pk, changes in company.updated if changes]
-        update_rows(
-            Organisation,
-            "id",
-            [*FIELDS, "updated_at"],
-            [(pk, *record.values, now) for record, pk in changed],
-            increment=("version",),
-        )
-        # Organisations that only gain links: a new version, but no history entry of their own.
-        update_rows(
-            Organisation,
-            "id",
-            [],
-            [(pk,) for _record, pk, changes in company.updated if not changes],
-            increment=("version",),
-        )
-        ids = {leg_id: row[0] for leg_id, row in company.snapshot.items()}
-        if company.created:
-            ids.update(_ids_of([r.leg_id for r in company.created]))
-        record_organisation_history(now=now, user=user, reason=reason)
-        insert_rows(
-            GrowthFieldLink,
-            ["organisation_id", "growthfield_id"],
-            [(ids[leg_id], pk) for leg_id, pk in company.new_links],
-        )
-        # Links of organisations that existed before: the link table keeps no history.
-        insert_rows(
-            ImportRunLink,
-            ["run_id", "organisation_id", "growth_field_id"],
-            [
-                (run.pk, ids[leg_id], pk)
-                for leg_id, pk in company.new_links
-                if leg_id in company.snapshot
-            ],
-        )
-        _add_memberships(
-            [(ids[leg_id], pk) for leg_id, pk in company.new_memberships], user, reason, now
-        )
-    if plan.key_figures and (plan.key_figures.created or plan.key_figures.updated):
-        keyfigures.apply_key_figures(plan.key_figures, user=user, reason=reason)
-
-
-def record_organisation_history(*, now, user, reason, history_type=None):
-    """History entries for every organisation written now, in one statement.
-
-    The writer stamped exactly those rows with ``updated_at = now``; the database copies them
-    into the history table itself: by default '+' where they were created now, '~' where
-    changed (the import), or the given ``history_type`` (a revert: '~').
-    """
-    stamp = connection.ops.adapt_datetimefield_value(now)
-    copy_to_history(
-        Organisation,
-        f"{connection.ops.quote_name('updated_at')} = %s",
-        [stamp],
-        history_type=history_type or ("CASE WHEN created_at = %s THEN '+' ELSE '~' END", [stamp]),
-        now=now,
-        user=user,
-        reason=reason,
-    )
-
-
-def _ids_of(leg_ids):
-    queryset = Organisation.objects.filter(leg_id__isnull=False)
-    return dict(_rows_where(queryset, "leg_id", leg_ids, "leg_id", "id"))
-
-
-def _add_memberships(pairs, user, reason, now):
-    if not pairs:
-        return
-    insert_rows(
-        Membership,
-        ["organisation_id", "network_id", "role"],
-        [(o, n, MembershipRole.MEMBER) for o, n in pairs],
-    )
-    wanted = set(pairs)
-    organisations = {o for o, _ in pairs}
-    layout = ("id", "organisation_id", "network_id", "role", "since", "until")
-    found = _rows_where(Membership.objects.all(), "organisation_id", organisations, *layout)
-    rows = [row for row in found if (row[1], row[2]) in wanted]
-    history, columns, values = _history_rows(
-        Membership, layout, rows, history_type="+", user=user, reason=reason, now=now
-    )
-    insert_rows(history, columns, values)
+    history = {"now": now, "user": user, "reason": run.history_reason}
+    if plan.company and plan.company.writes:
+        apply_companies(plan.company, run=run, **history)
+    if plan.key_figures and plan.key_figures.writes:
+        keyfigures.apply_key_figures(plan.key_figures, **history)
 
 
 def _record_counts(run: ImportRun, plan: ImportPlan) -> None:

@@ -5,16 +5,14 @@ context, checks the permission and calls ``imports.services`` (plan, confirm) or
 helpers in ``imports.forms``. Nothing here parses, validates or writes import data.
 """
 
-import csv
 import datetime
 import functools
-import io
+from decimal import InvalidOperation
 
 from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
 from django.db import models, transaction
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -22,7 +20,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from clusterportal.csvsafe import neutralised_text
+from core import spreadsheets
+from core.formatting import german_decimal
 from members.models import Organisation
 
 from .choices import RunOrigin, RunStatus, Severity
@@ -131,7 +130,10 @@ def _shown(name, value):
     if isinstance(field, models.BooleanField):
         return gettext("ja") if value == "True" else gettext("nein")
     if isinstance(field, models.DecimalField):
-        return value.replace(".", ",")
+        try:
+            return german_decimal(value, trailing_zeros=True)
+        except InvalidOperation:  # not a number after all: show it as it is
+            return value
     if isinstance(field, models.DateField):
         try:
             return datetime.date.fromisoformat(value).strftime("%d.%m.%Y")
@@ -307,24 +309,20 @@ def discard(request, model_admin, run_id):
 
 @import_permission_required
 def report(request, model_admin, run_id):
-    """The run's full report as CSV: UTF-8 with BOM, ``;``, one line per error or warning."""
+    """The run's full report as CSV (``core.spreadsheets``), one line per error or
+    warning; a back-office file, so it names no licence."""
     run = get_object_or_404(ImportRun, pk=run_id)
     severities = dict(Severity.choices)
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow([str(column) for column in REPORT_COLUMNS])
-    for issue in run.report:
-        writer.writerow(
-            neutralised_text(value)
-            for value in (
-                issue["row"],
-                issue["column"],
-                issue["value"],
-                issue["message"],
-                severities.get(issue["severity"], issue["severity"]),
-            )
+    rows = (
+        (
+            issue["row"],
+            issue["column"],
+            issue["value"],
+            issue["message"],
+            severities.get(issue["severity"], issue["severity"]),
         )
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="importbericht-{run.pk}.csv"'
-    return response
+        for issue in run.report
+    )
+    return spreadsheets.csv_response(
+        REPORT_COLUMNS, rows, filename=f"importbericht-{run.pk}.csv", licence=False
+    )

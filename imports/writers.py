@@ -135,39 +135,6 @@ def update_rows(
     return len(rows)
 
 
-def copy_to_history(model, where: str, params: Sequence, *, history_type, now, user, reason) -> int:
-    """Copy the model's rows matching ``where`` (SQL on its table) into its history table.
-
-    One ``INSERT … SELECT``: the database writes the simple-history rows itself, however many.
-    ``history_type`` is ``"+"``, ``"~"``, ``"-"`` or a ``(sql, params)`` expression.
-    """
-    history = model.history.model
-    columns = [f.column for f in history._meta.concrete_fields if f.name != "history_id"]
-    stamp = connection.ops.adapt_datetimefield_value(now)
-    kind = history_type if isinstance(history_type, tuple) else ("%s", [history_type])
-    constants = {
-        "history_date": ("%s", [stamp]),
-        "history_change_reason": ("%s", [reason]),
-        "history_type": kind,
-        "history_user_id": ("%s", [getattr(user, "pk", None)]),
-    }
-    select, select_params = [], []
-    for column in columns:
-        if column in constants:
-            expression, values = constants[column]
-            select.append(expression)
-            select_params.extend(values)
-        else:
-            select.append(_quote(column))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {_quote(history._meta.db_table)} ({', '.join(map(_quote, columns))}) "
-            f"SELECT {', '.join(select)} FROM {_quote(model._meta.db_table)} WHERE {where}",
-            [*select_params, *params],
-        )
-        return cursor.rowcount
-
-
 def subquery_sql(queryset, column: str = "pk") -> tuple[str, tuple]:
     """``(sql, params)`` of the queryset's ``column`` values, for ``… IN (sql)``."""
     return queryset.order_by().values_list(column).query.sql_with_params()
@@ -176,6 +143,6 @@ def subquery_sql(queryset, column: str = "pk") -> tuple[str, tuple]:
 def delete_where(queryset) -> int:
     """Delete the queryset's rows in one statement: no signals, no per-row history, no cascade.
 
-    Callers delete dependent rows first and record history themselves (``copy_to_history``).
+    Callers delete dependent rows first and record history themselves (``imports.history``).
     """
     return queryset._raw_delete(queryset.db)

@@ -1,21 +1,24 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from clusterportal.admin_mixins import (
-    NetworkScopedInlineMixin,
+from core.admin import (
+    LabelledInlineMixin,
+    PortalExportMixin,
     PortalHistoryAdmin,
-    PortalImportExportMixin,
     SafeAutocompleteMixin,
     VersionedAdminMixin,
 )
-from clusterportal.formatting import format_amount
+from core.formatting import format_amount
+from networks.admin_mixins import NetworkScopedInlineMixin
 from networks.models import Membership
 
 from .models import Organisation
 from .resources import OrganisationResource
 
 
-class MembershipInline(SafeAutocompleteMixin, NetworkScopedInlineMixin, admin.TabularInline):
+class MembershipInline(
+    SafeAutocompleteMixin, NetworkScopedInlineMixin, LabelledInlineMixin, admin.TabularInline
+):
     """The organisation's memberships in the networks the user may reach."""
 
     model = Membership
@@ -25,12 +28,15 @@ class MembershipInline(SafeAutocompleteMixin, NetworkScopedInlineMixin, admin.Ta
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(VersionedAdminMixin, PortalImportExportMixin, PortalHistoryAdmin):
-    """The change list adds a link to the LEG import next to import and export.
+class OrganisationAdmin(VersionedAdminMixin, PortalExportMixin, PortalHistoryAdmin):
+    """The change list adds a link to the LEG import next to the export.
+
+    Organisations come from files through the LEG import only (``imports``): one set of
+    rules for every file. The change list exports, it offers no generic import.
 
     django-import-export takes a preset ``change_list_template`` as the base its own
     template extends, so ours is named in ``import_export_change_list_template``: it
-    extends the import/export change list, and becomes ``change_list_template``.
+    extends the export change list, and becomes ``change_list_template``.
 
     Saves are optimistically locked (``VersionedAdminMixin``). Network managers only
     see organisations (they have the view permission alone).

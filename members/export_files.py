@@ -6,7 +6,7 @@ written on demand the first time it is asked for after the data changed, then se
 from ``settings.PORTAL_EXPORT_DIR`` until the next change:
 
 - Its name carries the day (current memberships depend on the date) and the version of the
-  versioned cache (``clusterportal.cache``), which every change of the data bumps.
+  versioned cache (``core.cache``), which every change of the data bumps.
 - One process writes it, under an exclusive non-blocking lock; meanwhile every other request
   gets the previous file if there is one (a few seconds old data rather than a queue of
   workers), else ``FileBeingWritten`` (the view answers 503 with Retry-After).
@@ -23,10 +23,9 @@ import tempfile
 from pathlib import Path
 
 from django.conf import settings
-from django.urls import reverse
 from django.utils import timezone, translation
 
-from clusterportal import cache as portal_cache
+from core import cache as portal_cache
 
 from . import exports
 
@@ -86,12 +85,7 @@ def _write(fmt: str, path: Path, queryset, portal: str) -> None:
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".writing-", suffix=f".{fmt}")
     try:
         with os.fdopen(handle, "wb") as file:
-            if fmt == "csv":
-                for chunk in exports.csv_chunks(queryset, portal):
-                    file.write(chunk)
-            else:
-                source = portal + reverse("members:list")
-                exports.write_xlsx(queryset, portal, file, source)
+            exports.write_file(fmt, queryset, portal, file)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -76,7 +76,39 @@ class SearchFilter(django_filters.CharFilter):
     field_class = SearchWordsField
 
 
-class OrganisationFilterSet(django_filters.FilterSet):
+class ActiveFiltersMixin:
+    """For a FilterSet: the filters in use as removable chips. ``chip_hidden`` names the
+    parameters that get no chip."""
+
+    chip_hidden = ("sort",)
+
+    def active_filters(self):
+        """The filters in use, each with its label, the chosen value's label, the name of its
+        parameter and, given the request, the address of the page without it (back to page 1),
+        for the removable chips above the results."""
+        if not self.is_bound or not hasattr(self.form, "cleaned_data"):
+            return []
+        active = []
+        for name, field in self.form.fields.items():
+            if name in self.chip_hidden:
+                continue
+            value = self.form.cleaned_data.get(name)
+            if value in (None, "", []):
+                continue
+            if isinstance(field, forms.ModelChoiceField):
+                display = field.label_from_instance(value)
+            elif isinstance(field, forms.ChoiceField):
+                display = dict(field.choices).get(value, value)
+            else:
+                display = value
+            chip = {"name": name, "label": field.label, "value": display}
+            if self.request is not None:
+                chip["remove_url"] = url_without(self.request, name, "page")
+            active.append(chip)
+        return active
+
+
+class OrganisationFilterSet(ActiveFiltersMixin, django_filters.FilterSet):
     q = SearchFilter(
         label=_("Suche"),
         method="filter_search",
@@ -189,28 +221,3 @@ class OrganisationFilterSet(django_filters.FilterSet):
         other = type(self)(self.data, queryset=self.queryset, request=self.request)
         other.search_mode = "similar"
         return other
-
-    def active_filters(self):
-        """The filters in use, each with its label, the chosen value's label, the name of its
-        parameter and, given the request, the address of the page without it (back to page 1),
-        for the removable chips above the results."""
-        if not self.is_bound or not hasattr(self.form, "cleaned_data"):
-            return []
-        active = []
-        for name, field in self.form.fields.items():
-            if name == "sort":
-                continue
-            value = self.form.cleaned_data.get(name)
-            if value in (None, "", []):
-                continue
-            if isinstance(field, forms.ModelChoiceField):
-                display = field.label_from_instance(value)
-            elif isinstance(field, forms.ChoiceField):
-                display = dict(field.choices).get(value, value)
-            else:
-                display = value
-            chip = {"name": name, "label": field.label, "value": display}
-            if self.request is not None:
-                chip["remove_url"] = url_without(self.request, name, "page")
-            active.append(chip)
-        return active

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from clusterportal.models import VersionedMixin
+from core.models import VersionedMixin
 
 from .choices import District, OrganisationKind
 from .querysets import OrganisationQuerySet
@@ -199,6 +199,17 @@ class Organisation(VersionedMixin, models.Model):
         "wz_code",
         "keywords",
         "record_date",
+    )
+    # Data the public never sees: contact data.
+    PRIVATE_FIELDS = ("phone", "email")
+    # What the public may see of a published organisation: the only columns the public pages,
+    # the directory's exports, the open data API and the sitemap load (``objects.public()``).
+    # Every other column (a new one too, until it is named in DATA_FIELDS) stays private.
+    PUBLIC_FIELDS = (
+        "id",
+        "leg_id",
+        *sorted(set(DATA_FIELDS) - set(PRIVATE_FIELDS), key=DATA_FIELDS.index),
+        "updated_at",
     )
 
     class Meta:

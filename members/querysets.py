@@ -1,6 +1,6 @@
 from django.contrib.postgres.search import SearchRank, TrigramWordSimilarity
 from django.db import connections, models
-from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
+from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Greatest
 
 from . import search as directory_search
@@ -10,32 +10,75 @@ class OrganisationQuerySet(models.QuerySet):
     def published(self):
         return self.filter(published=True)
 
+    def public(self):
+        """Published organisations, loading only ``Organisation.PUBLIC_FIELDS``: the one
+        queryset behind every public page, export, API response and the sitemap."""
+        return self.published().only(*self.model.PUBLIC_FIELDS)
+
     def get_by_natural_key(self, leg_id):
         return self.get(leg_id=leg_id)
 
-    def for_directory(self):
-        """Published organisations with what a directory row shows (networks in one query)."""
+    def with_current_memberships(self):
+        """Each organisation's current memberships with their networks, in one query, as
+        ``current_memberships``. Built per request: "current" means not ended today."""
         from networks.models import Membership
 
+        return self.prefetch_related(
+            models.Prefetch(
+                "memberships",
+                queryset=Membership.objects.current().select_related("network"),
+                to_attr="current_memberships",
+            )
+        )
+
+    def for_directory(self):
+        """Public organisations with what a directory row shows (networks in one query)."""
+        return self.public().defer("street", "keywords").with_current_memberships()
+
+    def for_public_records(self):
+        """Public organisations with every public field, their current networks and growth
+        fields (as ``growth_field_list``, in the brochure's order): a detail page, an export
+        row or an API record."""
+        from growthfields.models import GrowthField
+
         return (
-            self.published()
-            .defer("phone", "email", "street", "keywords", "created_at", "search_vector")
+            self.public()
+            .with_current_memberships()
             .prefetch_related(
                 models.Prefetch(
-                    "memberships",
-                    queryset=Membership.objects.current().select_related("network"),
-                    to_attr="current_memberships",
+                    "growth_fields",
+                    queryset=GrowthField.objects.only("name", "name_en", "slug").order_by(
+                        "sort_order", "name"
+                    ),
+                    to_attr="growth_field_list",
                 )
             )
         )
 
-    def in_network(self, network):
-        """Current members of a network."""
+    def in_network(self, network, *, with_role=False):
+        """Current members of a network; ``with_role`` annotates each with its role there
+        (``network_role``, the label in the active language) and since when
+        (``network_member_since``, or None)."""
+        from networks.choices import MembershipRole
         from networks.models import Membership
 
-        return self.filter(
-            Exists(
-                Membership.objects.current().filter(network=network, organisation=OuterRef("pk"))
+        membership = Membership.objects.current().filter(
+            network=network, organisation=OuterRef("pk")
+        )
+        members = self.filter(Exists(membership))
+        if not with_role:
+            return members
+        return members.annotate(
+            network_role_value=Subquery(membership.values("role")[:1]),
+            network_member_since=Subquery(membership.values("since")[:1]),
+        ).annotate(
+            network_role=Case(
+                *(
+                    When(network_role_value=value, then=Value(str(label)))
+                    for value, label in MembershipRole.choices
+                ),
+                default=F("network_role_value"),
+                output_field=models.CharField(),
             )
         )
 

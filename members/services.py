@@ -2,7 +2,8 @@
 
 ``organisation_erase`` deletes an organisation on request (privacy): the organisation, its
 memberships and growth-field links, and every trace of it in the change history, the admin's
-log and the import reports, so that no table names it afterwards.
+log and what other apps keep of it (the import reports, through
+``members.signals.organisation_erased``), so that no table names it afterwards.
 """
 
 from dataclasses import dataclass, field
@@ -11,9 +12,10 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
-from clusterportal import cache as portal_cache
+from core import cache as portal_cache
 
 from .models import Organisation
+from .signals import organisation_erased
 
 ERASED = "[gelöscht]"
 # Values identifying an organisation that import reports may repeat (errors, change samples).
@@ -32,7 +34,8 @@ class ErasureReport:
     organisation_history: int = 0
     membership_history: int = 0
     log_entries: int = 0
-    import_runs: list = field(default_factory=list)  # pks of runs whose reports were cleaned
+    # What other apps removed (members.signals.organisation_erased): label -> count.
+    elsewhere: dict = field(default_factory=dict)
 
 
 def organisation_find(*, key: str) -> Organisation:
@@ -53,50 +56,12 @@ def _identifying_values(organisation, history) -> set[str]:
     return values
 
 
-def _scrubbed(value, secrets):
-    if isinstance(value, str):
-        for secret in secrets:
-            value = value.replace(secret, ERASED)
-        return value
-    if isinstance(value, list):
-        return [_scrubbed(item, secrets) for item in value]
-    if isinstance(value, dict):
-        return {key: _scrubbed(item, secrets) for key, item in value.items()}
-    return value
-
-
-def _cleaned_runs(organisation, secrets, *, dry_run):
-    """Import runs whose reports name the organisation: its change samples are removed, its
-    values in errors and warnings replaced by "[gelöscht]"."""
-    from imports.models import ImportRun
-
-    # Longest first, so a name is replaced whole before a part of it could be.
-    secrets = sorted(secrets, key=len, reverse=True)
-    cleaned = []
-    runs = ImportRun.objects.only("pk", "report", "changes").order_by("pk")
-    for run in runs.iterator(chunk_size=50):
-        changes = [
-            sample
-            for sample in run.changes
-            if not (organisation.leg_id and sample.get("leg_id") == organisation.leg_id)
-        ]
-        changes = _scrubbed(changes, secrets)
-        report = _scrubbed(run.report, secrets)
-        if changes != run.changes or report != run.report:
-            cleaned.append(run.pk)
-            if not dry_run:
-                run.changes, run.report = changes, report
-                run.save(update_fields=["changes", "report"])
-    return cleaned
-
-
 @transaction.atomic
 def organisation_erase(*, organisation: Organisation, dry_run: bool = False) -> ErasureReport:
     """Delete the organisation and every trace of it (see the module's docstring).
 
     With ``dry_run`` nothing is written; the report says what would be deleted.
     """
-    from imports.models import ImportRunLink
     from networks.models import Membership
 
     pk = organisation.pk
@@ -119,14 +84,18 @@ def organisation_erase(*, organisation: Organisation, dry_run: bool = False) -> 
         memberships=Membership.objects.filter(organisation_id=pk).count(),
         growth_field_links=organisation.growth_fields.count(),
     )
-    report.import_runs = _cleaned_runs(organisation, secrets, dry_run=dry_run)
+    # Longest first, so a name is replaced whole before a part of it could be.
+    secrets = sorted(secrets, key=len, reverse=True)
+    for _receiver, removed in organisation_erased.send(
+        sender=Organisation, organisation=organisation, secrets=secrets, dry_run=dry_run
+    ):
+        report.elsewhere.update(removed)
     if dry_run:
         report.organisation_history = organisation_history.count()
         report.membership_history = membership_history.count()
         report.log_entries = log_entries.count()
         return report
 
-    ImportRunLink.objects.filter(organisation_id=pk).delete()
     organisation.growth_fields.clear()
     # Deleting writes "deleted" history entries (signals); they go with all the others below.
     organisation.delete()

@@ -1,100 +1,100 @@
 from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger
-from django.db.models import Prefetch
 from django.http import FileResponse, HttpResponse, HttpResponseBadRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
-from django.views.generic import DetailView, ListView, View
+from django.views.generic import DetailView, TemplateView, View
 
-from clusterportal.cache import cache_public_page
-from clusterportal.pagination import PAGE_SIZES, CachedCountPaginator, page_size_from
-from clusterportal.ratelimit import Slots, seconds_to_wait, too_many_requests
-from growthfields.models import GrowthField
+from core import spreadsheets
+from core.api import license_link
+from core.cache import cache_public_page
+from core.pagination import PAGE_SIZES, CachedCountPaginator, page_size_from
+from core.ratelimit import Slots, seconds_to_wait, too_many_requests
 
 from . import export_files, exports
 from .choices import WZ_DIVISIONS
-from .filtersets import OrganisationFilterSet, url_without
+from .filtersets import url_without
 from .models import Organisation
-from .selectors import directory_results
+from .selectors import directory_search
 
 # Parameters of the page itself, not filters: dropped from chip, reset and export links.
 PAGE_PARAMETERS = ("page", "page_size", "format")
 KEPT_ON_RESET = ("sort", "page_size")
 
 
-def public_records():
-    """Published organisations with every field the public may see (contact data left out),
-    their growth fields and current networks prefetched: a detail page or an export row."""
-    return (
-        Organisation.objects.for_directory()
-        .defer(None)
-        .defer("phone", "email", "created_at", "updated_at")
-        .prefetch_related(
-            Prefetch(
-                "growth_fields",
-                queryset=GrowthField.objects.only("name", "name_en", "slug").order_by(
-                    "sort_order", "name"
-                ),
-                to_attr="growth_field_list",
-            )
+def page_or_nearest(paginator, number):
+    """The page ``number``; past the end the last page, below 1 or not a number the first."""
+    try:
+        return paginator.page(number or 1)
+    except PageNotAnInteger:
+        return paginator.page(1)
+    except EmptyPage:
+        return paginator.page(1 if int(number) < 1 else paginator.num_pages)
+
+
+class DirectoryListMixin:
+    """A page that lists organisations the directory's way: its filters and search (with the
+    similar-spelling fallback), its sorting, chips and pagination, read through
+    ``directory_search``. The member directory and a network's member list use it; both show
+    the rows with "members/includes/organisation_table.html".
+
+    Invalid filter values are shown as errors and ignored; the valid ones still apply. A page
+    number past the end shows the last page, one that is not a number the first. The page runs
+    the same number of queries whatever the page size.
+    """
+
+    def get_directory_queryset(self):
+        """The organisations the list may show: every public one."""
+        return Organisation.objects.for_directory()
+
+    def directory_context(self):
+        request = self.request
+        search = directory_search(
+            request.GET, queryset=self.get_directory_queryset(), request=request
         )
-    )
+        paginator = CachedCountPaginator(search.rows, page_size_from(request))
+        page = page_or_nearest(paginator, request.GET.get("page"))
+        return {
+            "filterset": search.filterset,
+            "similar_spelling": search.similar_spelling,
+            "active_filters": search.filterset.active_filters(),
+            "paginator": paginator,
+            "page_obj": page,
+            "is_paginated": page.has_other_pages(),
+            "organisations": page.object_list,
+            "page_size": paginator.per_page,
+            "page_sizes": PAGE_SIZES,
+            "default_sort": "" if search.query else "name",
+        }
 
 
 @method_decorator(cache_public_page, name="dispatch")
-class OrganisationListView(ListView):
-    """The member directory: search, filters, sorting, pagination.
-
-    Invalid filter values are shown as errors beside the form and ignored; the valid ones
-    still apply. A page number past the end shows the last page, one that is not a number
-    the first. The page runs the same number of queries whatever the page size.
-    """
+class OrganisationListView(DirectoryListMixin, TemplateView):
+    """The member directory: search, filters, sorting, pagination, the export links."""
 
     template_name = "members/organisation_list.html"
-    context_object_name = "organisations"
-
-    paginator_class = CachedCountPaginator
-
-    def get_queryset(self):
-        self.filterset = OrganisationFilterSet(
-            self.request.GET, queryset=Organisation.objects.for_directory(), request=self.request
-        )
-        rows, self.similar_spelling = directory_results(self.filterset)
-        return rows
-
-    def get_paginate_by(self, queryset):
-        return page_size_from(self.request)
-
-    def paginate_queryset(self, queryset, page_size):
-        paginator = self.get_paginator(queryset, page_size)
-        number = self.request.GET.get("page") or 1
-        try:
-            page = paginator.page(number)
-        except PageNotAnInteger:
-            page = paginator.page(1)
-        except EmptyPage:
-            page = paginator.page(1 if int(number) < 1 else paginator.num_pages)
-        return paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs):
         request = self.request
         filters = request.GET.copy()
         for name in PAGE_PARAMETERS:
             filters.pop(name, None)
-        return super().get_context_data(
-            filterset=self.filterset,
-            similar_spelling=self.similar_spelling,
-            active_filters=self.filterset.active_filters(),
+        context = super().get_context_data(
+            **self.directory_context(),
             reset_url=url_without(request, *(set(request.GET) - set(KEPT_ON_RESET))),
             export_query=f"{filters.urlencode()}&" if filters else "",
-            page_sizes=PAGE_SIZES,
-            page_size=self.get_paginate_by(None),
-            default_sort="" if self.filterset.form.cleaned_data.get("q") else "name",
             export_row_limit=settings.PORTAL_EXPORT_ANONYMOUS_MAX_ROWS,
             **kwargs,
         )
+        context["nothing_imported"] = self.nothing_imported(context["paginator"])
+        return context
+
+    def nothing_imported(self, paginator) -> bool:
+        """Whether the directory is empty because no organisation is published at all (a fresh
+        installation), not because the filters exclude every one; asked only for an empty page."""
+        return paginator.count == 0 and not Organisation.objects.published().exists()
 
 
 EXPORT_RATE_GROUP = "members-export"
@@ -167,8 +167,10 @@ class OrganisationExportView(View):
         refused = export_refused(request)
         if refused is not None:
             return refused
-        filterset = OrganisationFilterSet(request.GET, queryset=public_records(), request=request)
-        queryset, capped = filterset.qs, None
+        search = directory_search(
+            request.GET, queryset=Organisation.objects.for_public_records(), request=request
+        )
+        queryset, capped = search.rows, None
         if not request.user.is_authenticated:
             limit = settings.PORTAL_EXPORT_ANONYMOUS_MAX_ROWS
             beyond = queryset.order_by().values_list("pk", flat=True)[limit : limit + 1]
@@ -195,7 +197,7 @@ class OrganisationFullExportView(View):
         try:
             path = export_files.full_file(
                 fmt,
-                records=lambda: public_records().order_by("name", "pk"),
+                records=lambda: Organisation.objects.for_public_records().order_by("name", "pk"),
                 portal=exports.base_url(request),
             )
         except export_files.FileBeingWritten:
@@ -210,23 +212,24 @@ class OrganisationFullExportView(View):
             open(path, "rb"),  # noqa: SIM115 (the response closes it)
             as_attachment=True,
             filename=f"mitglieder-alle-{timezone.localdate().isoformat()}.{fmt}",
-            content_type=exports.CSV_CONTENT_TYPE if fmt == "csv" else exports.XLSX_CONTENT_TYPE,
+            content_type=(
+                spreadsheets.CSV_CONTENT_TYPE if fmt == "csv" else spreadsheets.XLSX_CONTENT_TYPE
+            ),
         )
-        response["Link"] = exports.licence_link()
+        response["Link"] = license_link()
         return response
 
 
 @method_decorator(cache_public_page, name="dispatch")
 class OrganisationDetailView(DetailView):
-    """One published organisation: address, networks, growth fields, key data; never its
-    telephone number or e-mail address."""
+    """One public organisation: address, networks, growth fields, key data."""
 
     template_name = "members/organisation_detail.html"
     context_object_name = "organisation"
 
     def get_queryset(self):
         # Built per request: "current" memberships are those not ended today.
-        return public_records()
+        return Organisation.objects.for_public_records()
 
     def get_context_data(self, **kwargs):
         organisation = self.object

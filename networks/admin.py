@@ -5,14 +5,15 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from clusterportal.admin_mixins import (
-    NetworkScopedAdminMixin,
+from core.admin import (
+    LabelledInlineMixin,
     PortalHistoryAdmin,
     PortalImportExportMixin,
     SafeAutocompleteMixin,
     VersionedAdminMixin,
 )
-from clusterportal.permissions import NETWORK_MANAGERS_GROUP, user_has_all_networks
+from networks.admin_mixins import NetworkScopedAdminMixin
+from networks.scoping import NETWORK_MANAGERS_GROUP, user_has_all_networks
 
 from .models import (
     DeclaredMemberCount,
@@ -24,13 +25,13 @@ from .models import (
 from .resources import DeclaredMemberCountResource, MembershipResource, NetworkResource
 
 
-class NetworkGrowthFieldInline(SafeAutocompleteMixin, admin.TabularInline):
+class NetworkGrowthFieldInline(SafeAutocompleteMixin, LabelledInlineMixin, admin.TabularInline):
     model = NetworkGrowthField
     extra = 0
     autocomplete_fields = ("growth_field",)
 
 
-class DeclaredMemberCountInline(SafeAutocompleteMixin, admin.TabularInline):
+class DeclaredMemberCountInline(SafeAutocompleteMixin, LabelledInlineMixin, admin.TabularInline):
     model = DeclaredMemberCount
     extra = 0
     fields = (
@@ -45,7 +46,7 @@ class DeclaredMemberCountInline(SafeAutocompleteMixin, admin.TabularInline):
     autocomplete_fields = ("source",)
 
 
-class NetworkAliasInline(admin.TabularInline):
+class NetworkAliasInline(LabelledInlineMixin, admin.TabularInline):
     model = NetworkAlias
     extra = 0
     fields = ("name",)

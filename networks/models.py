@@ -6,9 +6,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from clusterportal.dates import DatePrecision, format_reference_date
-from clusterportal.fields import StringListField
-from clusterportal.models import AliasBase, VersionedMixin
+from core.dates import DatePrecision, format_reference_date, iso_reference_date
+from core.fields import StringListField
+from core.models import AliasBase, VersionedMixin
 
 from .choices import MembershipRole, NetworkKind
 from .querysets import (
@@ -148,6 +148,21 @@ class Network(VersionedMixin, models.Model):
         return (self.slug,)
 
     @property
+    def is_alliance(self) -> bool:
+        """An alliance of networks: its members are networks, not organisations."""
+        return self.kind == NetworkKind.ALLIANCE
+
+    @property
+    def declared_reference_display(self) -> str | None:
+        """When the latest declared member count was taken ("2019", "März 2019"), or None;
+        needs ``with_latest_declared()``."""
+        if self.declared_reference_date is None:
+            return None
+        return format_reference_date(
+            self.declared_reference_date, self.declared_reference_precision
+        )
+
+    @property
     def primary_growth_field(self):
         link = (
             self.growth_field_links.filter(is_primary=True).select_related("growth_field").first()
@@ -268,6 +283,15 @@ class DeclaredMemberCount(models.Model):
         max_length=300,
         blank=True,
     )
+    edition = models.ForeignKey(
+        "growthfields.Edition",
+        verbose_name=_("Ausgabe"),
+        on_delete=models.PROTECT,
+        related_name="declared_member_counts",
+        null=True,
+        blank=True,
+        help_text=_("Die Veröffentlichung, in der die Zahl erschienen ist."),
+    )
 
     objects = DeclaredMemberCountQuerySet.as_manager()
     history = HistoricalRecords()
@@ -301,11 +325,15 @@ class DeclaredMemberCount(models.Model):
     def natural_key(self):
         return (self.network.slug, self.reference_date.isoformat(), self.source.slug)
 
-    natural_key.dependencies = ["networks.network", "growthfields.source"]
+    natural_key.dependencies = ["networks.network", "growthfields.source", "growthfields.edition"]
 
     @property
     def reference_display(self):
         return format_reference_date(self.reference_date, self.reference_precision)
+
+    @property
+    def reference_iso(self):
+        return iso_reference_date(self.reference_date, self.reference_precision)
 
     def clean(self):
         super().clean()

@@ -2,7 +2,7 @@ from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Lower
 
-from clusterportal.models import build_name_index
+from core.models import build_name_index
 
 
 class NetworkQuerySet(models.QuerySet):
@@ -24,30 +24,31 @@ class NetworkQuerySet(models.QuerySet):
         counted = memberships.order_by().values("network").annotate(n=Count("pk")).values("n")
         return self.annotate(member_count=Coalesce(Subquery(counted), 0))
 
-    def with_latest_declared_total(self):
-        """Annotate ``declared_total``: the total of the latest declared member count (or None)."""
+    def with_latest_declared(self):
+        """Annotate the latest declared member count (the newest reference date): its
+        ``declared_total`` and, for ``Network.declared_reference_display``, its
+        ``declared_reference_date`` and ``declared_reference_precision`` (all None where the
+        network declares nothing)."""
         from networks.models import DeclaredMemberCount
 
         latest = DeclaredMemberCount.objects.filter(network=OuterRef("pk")).order_by(
             "-reference_date", "-pk"
         )
-        return self.annotate(declared_total=Subquery(latest.values("total")[:1]))
+        return self.annotate(
+            declared_total=Subquery(latest.values("total")[:1]),
+            declared_reference_date=Subquery(latest.values("reference_date")[:1]),
+            declared_reference_precision=Subquery(latest.values("reference_precision")[:1]),
+        )
 
     def for_public_list(self):
-        """What the public list shows, in a fixed number of queries: counted and declared members
-        (``declared_counts_latest_first``), growth fields, an alliance's networks and a network's
-        alliances."""
-        from networks.models import DeclaredMemberCount, NetworkGrowthField
+        """What the public list shows, in a fixed number of queries: counted and latest declared
+        members, growth fields, an alliance's networks and a network's alliances."""
+        from networks.models import NetworkGrowthField
 
         return (
             self.with_member_counts()
-            .with_latest_declared_total()
+            .with_latest_declared()
             .prefetch_related(
-                models.Prefetch(
-                    "declared_counts",
-                    queryset=DeclaredMemberCount.objects.order_by("-reference_date", "-pk"),
-                    to_attr="declared_counts_latest_first",
-                ),
                 models.Prefetch(
                     "growth_field_links",
                     queryset=NetworkGrowthField.objects.select_related("growth_field"),
@@ -60,13 +61,14 @@ class NetworkQuerySet(models.QuerySet):
         )
 
     def for_public_detail(self):
-        """What a network's page shows besides its members: profile source, the declared counts
-        over time with their sources, growth fields, an alliance's networks (with their counted
-        members) and a network's alliances."""
+        """What a network's page shows besides its members: profile source, the latest declared
+        count and the declared counts over time with their sources, growth fields, an alliance's
+        networks (with their counted members) and a network's alliances."""
         from networks.models import DeclaredMemberCount, NetworkGrowthField
 
         return (
             self.with_member_counts()
+            .with_latest_declared()
             .select_related("profile_source")
             .prefetch_related(
                 models.Prefetch(

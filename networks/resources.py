@@ -14,11 +14,11 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from import_export.fields import Field
 
-from clusterportal.permissions import restrict_to_user_networks, user_may_access_network
+from core.normalizers import normalize_leg_id, normalize_website
+from core.widgets import GermanModelResource, NaturalKeyForeignKeyWidget, NormalizedCharWidget
 from growthfields.models import Source
-from imports.normalizers import normalize_leg_id, normalize_website
-from imports.widgets import GermanModelResource, NaturalKeyForeignKeyWidget, NormalizedCharWidget
 from members.models import Organisation
+from networks.scoping import restrict_to_user_networks, user_may_access_network
 
 from .models import DeclaredMemberCount, Membership, Network
 

@@ -1,22 +1,36 @@
 """Reads the comparison page shares with nothing else: the networks' declared member counts
 next to the members counted in the portal, and how many organisations networks share."""
 
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Lower
 from django.utils import timezone
+
+from core.text import in_language
 
 from .models import DeclaredMemberCount, Membership, Network, NetworkGrowthField
 
 
 @dataclass
 class MemberCountComparison:
-    """A network's latest declared member count (or None) and its members in the portal."""
+    """A network's latest declared member count (or None) and its members in the portal;
+    ``others`` are other sources' differing counts of the same date (PolymerMat's profile says
+    50, Anlage 2 51), ``date_differs`` flags a date unlike the table's usual one."""
 
     network: Network
     declared: DeclaredMemberCount | None
     counted: int
+    others: list = field(default_factory=list)
+    date_differs: bool = False
+
+    @property
+    def growth_field_name(self):
+        return in_language(
+            getattr(self.network, "primary_field_name", None) or "",
+            getattr(self.network, "primary_field_name_en", None) or "",
+        )
 
     @property
     def difference(self):
@@ -40,13 +54,15 @@ class OverlapMatrix:
 def networks_in_brochure_order():
     """The networks (not the alliances) with their member counts, ordered like the brochure:
     by their primary growth field, then by name. One query."""
-    primary_order = NetworkGrowthField.objects.filter(
-        network=OuterRef("pk"), is_primary=True
-    ).values("growth_field__sort_order")[:1]
+    primary = NetworkGrowthField.objects.filter(network=OuterRef("pk"), is_primary=True)
     return (
         Network.objects.networks()
         .with_member_counts()
-        .annotate(primary_field_order=Subquery(primary_order))
+        .annotate(
+            primary_field_order=Subquery(primary.values("growth_field__sort_order")[:1]),
+            primary_field_name=Subquery(primary.values("growth_field__name")[:1]),
+            primary_field_name_en=Subquery(primary.values("growth_field__name_en")[:1]),
+        )
         .order_by(F("primary_field_order").asc(nulls_last=True), Lower("name"))
     )
 
@@ -56,18 +72,32 @@ def declared_vs_counted(networks):
 
     ``networks`` must carry ``member_count`` (``with_member_counts()``); one query more.
     """
-    latest = {}
+    newest = {}
     declared = (
         DeclaredMemberCount.objects.filter(network__in=[network.pk for network in networks])
         .select_related("source")
-        .order_by("network_id", "-reference_date", "-pk")
+        .order_by("network_id", "-reference_date", "pk")
     )
     for count in declared:
-        latest.setdefault(count.network_id, count)
-    return [
-        MemberCountComparison(network, latest.get(network.pk), network.member_count)
-        for network in networks
-    ]
+        same_date = newest.setdefault(count.network_id, [count])
+        if count is not same_date[0] and count.reference_date == same_date[0].reference_date:
+            same_date.append(count)
+    items = []
+    for network in networks:
+        counts = newest.get(network.pk, [None])
+        first = counts[0]
+        others = [
+            count
+            for count in counts[1:]
+            if (count.total, count.companies) != (first.total, first.companies)
+        ]
+        items.append(MemberCountComparison(network, first, network.member_count, others))
+    dates = Counter(item.declared.reference_display for item in items if item.declared)
+    if dates:
+        usual = dates.most_common(1)[0][0]
+        for item in items:
+            item.date_differs = bool(item.declared) and item.declared.reference_display != usual
+    return items
 
 
 def shared_member_counts(network_ids):

@@ -4,13 +4,9 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 
-from clusterportal.cache import cache_public_page, cached
-from clusterportal.pagination import PAGE_SIZES, CachedCountPaginator, page_size_from
-from members.filtersets import OrganisationFilterSet
-from members.models import Organisation
-from members.selectors import directory_results
+from core.cache import cache_public_page, cached
+from members.views import DirectoryListMixin
 
-from .choices import NetworkKind
 from .models import Network
 
 
@@ -44,39 +40,25 @@ class NetworkListView(ListView):
         everything = cached(
             f"network-list:{self.get_sort()}", lambda: list(context["all_networks"])
         )
-        context["networks"] = [n for n in everything if n.kind == NetworkKind.NETWORK]
-        context["alliances"] = [n for n in everything if n.kind == NetworkKind.ALLIANCE]
+        context["networks"] = [n for n in everything if not n.is_alliance]
+        context["alliances"] = [n for n in everything if n.is_alliance]
         context["sort"] = self.get_sort()
         context["sort_options"] = [(key, label) for key, (label, _o) in self.orderings.items()]
         return context
 
 
 @method_decorator(cache_public_page, name="dispatch")
-class NetworkDetailView(DetailView):
-    """One network: profile, declared and counted members, its members (filtered, paginated)."""
+class NetworkDetailView(DirectoryListMixin, DetailView):
+    """One network: profile, declared and counted members, its members listed the directory's
+    way (filtered, sorted, paginated), each with its role in the network."""
 
     template_name = "networks/network_detail.html"
-    filterset_class = OrganisationFilterSet
 
     def get_queryset(self):
         return Network.objects.for_public_detail()
 
+    def get_directory_queryset(self):
+        return super().get_directory_queryset().in_network(self.object, with_role=True)
+
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        members = Organisation.objects.for_directory().in_network(self.object)
-        filterset = self.filterset_class(self.request.GET, queryset=members, request=self.request)
-        rows, similar_spelling = directory_results(filterset)
-        paginator = CachedCountPaginator(rows, page_size_from(self.request))
-        page_obj = paginator.get_page(self.request.GET.get("page"))
-        context.update(
-            filterset=filterset,
-            similar_spelling=similar_spelling,
-            active_filters=filterset.active_filters(),
-            paginator=paginator,
-            page_obj=page_obj,
-            members=page_obj.object_list,
-            page_size=paginator.per_page,
-            page_sizes=PAGE_SIZES,
-            default_sort="" if self.request.GET.get("q") else "name",
-        )
-        return context
+        return super().get_context_data(**self.directory_context(), **kwargs)

@@ -4,12 +4,13 @@
 ``db.sqlite3`` in the repository root, so a fresh machine needs no server.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
 from django.utils.translation import gettext_lazy as _
 
-from clusterportal.formats import SafeCSV, SafeXLSX
+from core.formats import SafeCSV, SafeXLSX
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -36,15 +37,21 @@ THIRD_PARTY_APPS = [
     "django_filters",
     "drf_spectacular",
     "import_export",
+    "post_office",
     "rest_framework",
     "simple_history",
 ]
 LOCAL_APPS = [
     "clusterportal",
+    "core",
     "growthfields",
     "networks",
     "members",
+    "events",
     "imports",
+    "contact",
+    "corrections",
+    "pages",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -117,7 +124,11 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    # KERN, the German administration's design system, as npm installed it (`make setup`).
+    ("kern", BASE_DIR / "node_modules" / "@kern-ux" / "native" / "dist"),
+]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 
@@ -127,12 +138,12 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 FORMS_URLFIELD_ASSUME_HTTPS = True
 
 # django-import-export: only the two formats the agency works with, both escaping formulas on
-# export (clusterportal.csvsafe) and undoing exactly that on import.
+# export (core.csvsafe) and undoing exactly that on import.
 IMPORT_EXPORT_FORMATS = [SafeCSV, SafeXLSX]
 # Uploads between preview and confirm: 0600 files below LEG_IMPORT_UPLOAD_DIR, never in /tmp.
-IMPORT_EXPORT_TMP_STORAGE_CLASS = "clusterportal.tmp_storage.PrivateTempFolderStorage"
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "core.tmp_storage.PrivateTempFolderStorage"
 # Import and export need their own permissions ("members.import_organisation",
-# "networks.export_membership", …; see clusterportal/permissions.py), not just staff status.
+# "networks.export_membership", …; see networks/scoping.py), not just staff status.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
 
@@ -170,7 +181,7 @@ LOGGING = {
 
 # Public portal
 PORTAL_PAGE_SIZE = 25
-# Public pages are kept rendered until the data changes (clusterportal.cache.cache_public_page).
+# Public pages are kept rendered until the data changes (core.cache.cache_public_page).
 PORTAL_PAGE_CACHE = env.bool("PORTAL_PAGE_CACHE", default=True)
 PORTAL_MAX_PAGE_SIZE = 100
 # The member directory's export (members.views): every client (address, or account when signed
@@ -196,18 +207,24 @@ PORTAL_DATA_LICENSE = {
         "PORTAL_DATA_ATTRIBUTION", default="Thüringer ClusterManagement (ThCM), LEG Thüringen"
     ),
 }
+# Who is told by e-mail of a barrier reported through the accessibility statement's form
+# (comma-separated); without it the address for barrier reports in the back office's contact details.
+PORTAL_STAFF_EMAIL = env.list("PORTAL_STAFF_EMAIL", default=[])
 # The address the portal is reached at, for canonical links in the sitemap (no trailing slash).
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="")
 
+# Without CACHE_URL a file cache under var/cache (CACHE_DIR), shared by every process on this
+# machine: a change made on the command line (import_leg) shows on the running server at once.
+CACHE_DIR = env.path("CACHE_DIR", default=BASE_DIR / "var" / "cache")
 CACHES = {
-    "default": env.cache("CACHE_URL", default="locmemcache://clusterportal"),
+    "default": env.cache("CACHE_URL", default=f"filecache://{CACHE_DIR}"),
 }
-# Redis fails open (clusterportal.cache_backends): out of reach, it answers as an empty cache,
+# Redis fails open (core.cache_backends): out of reach, it answers as an empty cache,
 # so pages are built from the database and nothing answers 503 for it. Connecting and reading
 # give up after CACHE_SOCKET_TIMEOUT seconds; after a failure Redis is asked again after
 # CACHE_RETRY_SECONDS.
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-    CACHES["default"]["BACKEND"] = "clusterportal.cache_backends.FailOpenRedisCache"
+    CACHES["default"]["BACKEND"] = "core.cache_backends.FailOpenRedisCache"
     CACHES["default"].setdefault("OPTIONS", {}).update(
         {
             "socket_connect_timeout": env.float("CACHE_SOCKET_TIMEOUT", default=0.5),
@@ -215,6 +232,49 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
             "RETRY_SECONDS": env.float("CACHE_RETRY_SECONDS", default=5),
         }
     )
+# django-ratelimit counts in the default cache. Django's own RedisCache (production's CACHE_URL)
+# counts atomically but is not on the library's list (W001). The local-memory cache of
+# development and tests counts per process (E003): with several app servers, set CACHE_URL.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
+if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+    SILENCED_SYSTEM_CHECKS.append("django_ratelimit.E003")
+
+# Mail: EMAIL_URL names the SMTP server (smtp+tls://user:password@host:587, see
+# django-environ); without it mail is printed to the console. Nothing is sent while a page is
+# answered: mail is queued in the database (django-post-office) and sent by
+# "manage.py send_queued_mail" (docs/operations-mail.md), which retries a refused mail
+# POST_OFFICE["MAX_RETRIES"] times, RETRY_INTERVAL apart.
+EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+vars().update({key: value for key, value in EMAIL_CONFIG.items() if value is not None})
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Clusterportal Thüringen <portal@localhost>")
+SERVER_EMAIL = env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+POST_OFFICE = {
+    "BACKENDS": {"default": EMAIL_CONFIG["EMAIL_BACKEND"]},
+    "DEFAULT_PRIORITY": "medium",
+    "MAX_RETRIES": env.int("MAIL_MAX_RETRIES", default=5),
+    "RETRY_INTERVAL": timedelta(minutes=env.int("MAIL_RETRY_MINUTES", default=10)),
+    "LOG_LEVEL": 1,  # failures only: a delivered message leaves no log row
+    "MESSAGE_ID_ENABLED": True,
+    "THREADS_PER_PROCESS": 1,
+}
+
+# "Kontakt aufnehmen" (contact): limits against abuse, and how long messages are kept.
+CONTACT_RETENTION_DAYS = env.int("CONTACT_RETENTION_DAYS", default=30)
+CONTACT_MESSAGE_MAX_CHARS = 5000
+CONTACT_MIN_FILL_SECONDS = 3  # a form sent sooner after it was loaded is refused
+CONTACT_FORM_MAX_AGE_SECONDS = 24 * 60 * 60  # an older form is reloaded
+# django-ratelimit rates ("count/period", period s, m, h or d).
+CONTACT_RATE_PER_SENDER = env("CONTACT_RATE_PER_SENDER", default="5/h")  # sender's e-mail
+CONTACT_RATE_PER_IP = env("CONTACT_RATE_PER_IP", default="10/h")  # client address
+CONTACT_RATE_PER_RECIPIENT = env("CONTACT_RATE_PER_RECIPIENT", default="20/d")
+
+# "Aktualität" (back office): what is listed as outdated, in days (mail: minutes waiting).
+FRESHNESS_KEY_FIGURE_DAYS = env.int("FRESHNESS_KEY_FIGURE_DAYS", default=3 * 365)
+FRESHNESS_MEMBER_COUNT_DAYS = env.int("FRESHNESS_MEMBER_COUNT_DAYS", default=2 * 365)
+FRESHNESS_PROFILE_REVIEW_DAYS = env.int("FRESHNESS_PROFILE_REVIEW_DAYS", default=365)
+FRESHNESS_ORGANISATION_RECORD_DAYS = env.int("FRESHNESS_ORGANISATION_RECORD_DAYS", default=2 * 365)
+FRESHNESS_MAIL_MINUTES = env.int("FRESHNESS_MAIL_MINUTES", default=60)
 
 # Content-Security-Policy (django-csp 4), enforced in every setting, not report-only. The public
 # pages run no JavaScript and load only our own CSS and images. The back office (every view of
@@ -244,9 +304,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "UNAUTHENTICATED_USER": None,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "clusterportal.api.LicensedPagination",
+    "DEFAULT_PAGINATION_CLASS": "core.api.LicensedPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "clusterportal.api_schema.PortalAutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.api_schema.PortalAutoSchema",
     "DEFAULT_VERSIONING_CLASS": None,
 }
 SPECTACULAR_SETTINGS = {
@@ -263,7 +323,7 @@ SPECTACULAR_SETTINGS = {
 # TRUSTED_PROXIES (addresses or networks, "10.0.0.1,192.168.0.0/24"; empty by default): only
 # then is X-Forwarded-For read, from the right, skipping the trusted proxies' own entries; the
 # first other entry is the client. A client reaching the app directly cannot choose its address
-# with a forged header. django-ipware is not installed, so clusterportal.client_ip does it
+# with a forged header. django-ipware is not installed, so core.client_ip does it
 # (the export's rate limit counts per client the same way).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.int("AXES_COOLOFF_MINUTES", default=15) / 60  # hours, as axes reads it
@@ -272,4 +332,4 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
 AXES_VERBOSE = False  # no "AXES: BEGIN" line from every process at start
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
-AXES_CLIENT_IP_CALLABLE = "clusterportal.client_ip.client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.client_ip.client_ip"

@@ -1,21 +1,58 @@
 from rest_framework import serializers
 
-from clusterportal.api import PublicPageField
-from growthfields.models import GrowthField, KeyFigure, Source
+from core.api import PublicPageField
+from growthfields.models import Edition, GrowthField, KeyFigure, Source
 
 
 class SourceSerializer(serializers.ModelSerializer):
-    """Where a figure comes from."""
+    """Where a figure comes from; ``reference_date`` as precise as known ("2012-09", "2011",
+    null for "ohne Datum")."""
+
+    reference_date = serializers.SerializerMethodField()
 
     class Meta:
         model = Source
         fields = ("slug", "title", "publisher", "reference_date", "reference_precision", "url")
+
+    def get_reference_date(self, obj) -> str | None:
+        return obj.reference_iso or None
+
+
+class EditionSerializer(serializers.ModelSerializer):
+    """A published set of figures; ``published`` as precise as the document ("2012-09",
+    "2019", null for "ohne Datum")."""
+
+    published = serializers.SerializerMethodField()
+    source = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    footnotes = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Edition
+        fields = (
+            "slug",
+            "title",
+            "publisher",
+            "published",
+            "published_precision",
+            "source",
+            "table_title",
+            "note",
+            "footnotes",
+        )
+
+    def get_published(self, obj) -> str | None:
+        return obj.published_iso or None
+
+    def get_footnotes(self, obj) -> list:
+        return [{"number": note.number, "text": note.text} for note in obj.footnotes.all()]
 
 
 class KeyFigureSerializer(serializers.ModelSerializer):
     """One point of a growth field's series; ``value`` null means "keine Angaben", never 0."""
 
     source = SourceSerializer(read_only=True)
+    reference_date = serializers.SerializerMethodField()
+    edition = serializers.SlugRelatedField(slug_field="slug", read_only=True)
 
     class Meta:
         model = KeyFigure
@@ -28,7 +65,11 @@ class KeyFigureSerializer(serializers.ModelSerializer):
             "scope_note",
             "note",
             "source",
+            "edition",
         )
+
+    def get_reference_date(self, obj) -> str:
+        return obj.reference_iso
 
 
 class GrowthFieldSerializer(serializers.ModelSerializer):

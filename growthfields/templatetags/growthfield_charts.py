@@ -1,12 +1,20 @@
-"""Charts of the growth field pages: the figures of the selectors as SVG (clusterportal.charts)."""
+"""Charts of the growth field pages: the figures of the selectors as SVG (core.charts)."""
 
 from django import template
 from django.utils.translation import gettext as _
 
-from clusterportal.charts import Bar, Point, bar_chart, line_chart
-from clusterportal.formatting import format_key_figure
+from core.charts import Bar, Point, bar_chart, line_chart
+from growthfields.formatting import format_key_figure
 
 register = template.Library()
+
+
+@register.filter
+def figure(key_figure):
+    """A key figure as the brochure writes it: "ca. 7,7 Mrd. EUR", "keine Angaben"."""
+    if key_figure is None:
+        return _("keine Angaben")
+    return format_key_figure(key_figure.metric, key_figure.value, key_figure.approximate)
 
 
 @register.simple_tag

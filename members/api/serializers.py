@@ -1,42 +1,21 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from clusterportal.api import PublicPageField
+from core.api import PublicPageField
 from members.models import Organisation
 
-# The columns the serializer reads; the view loads no others (never phone or e-mail).
-COLUMNS = (
-    "id",
-    "leg_id",
-    "name",
-    "legal_form",
-    "kind",
-    "street",
-    "postcode",
-    "town",
-    "district",
-    "website",
-    "founding_year",
-    "employees",
-    "employees_approximate",
-    "revenue_meur",
-    "revenue_approximate",
-    "export_quota",
-    "wz_code",
-    "keywords",
-    "record_date",
-)
+# The public fields (``Organisation.PUBLIC_FIELDS``) but the time the row last changed in the
+# portal: a record's date is ``record_date``.
+DATA_FIELDS = tuple(name for name in Organisation.PUBLIC_FIELDS if name not in ("id", "updated_at"))
 
 
 class OrganisationSerializer(serializers.ModelSerializer):
-    """A published organisation of the member directory, without phone or e-mail."""
+    """A public organisation of the member directory (``Organisation.objects.public()``)."""
 
     api_url = serializers.HyperlinkedIdentityField(view_name="api:organisation-detail")
     url = PublicPageField()
-    growth_fields = serializers.SlugRelatedField(
-        slug_field="slug",
-        many=True,
-        read_only=True,
+    growth_fields = serializers.SerializerMethodField(
+        help_text="Die Wachstumsfelder der Organisation (Kürzel).",
     )
     networks = serializers.SerializerMethodField(
         help_text="Die Netzwerke, in denen die Organisation derzeit Mitglied oder Partner ist.",
@@ -49,31 +28,11 @@ class OrganisationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Organisation
-        fields = (
-            "id",
-            "api_url",
-            "url",
-            "leg_id",
-            "name",
-            "legal_form",
-            "kind",
-            "street",
-            "postcode",
-            "town",
-            "district",
-            "website",
-            "founding_year",
-            "employees",
-            "employees_approximate",
-            "revenue_meur",
-            "revenue_approximate",
-            "export_quota",
-            "wz_code",
-            "growth_fields",
-            "networks",
-            "keywords",
-            "record_date",
-        )
+        fields = ("id", "api_url", "url", *DATA_FIELDS, "growth_fields", "networks")
+
+    @extend_schema_field(serializers.ListField(child=serializers.SlugField()))
+    def get_growth_fields(self, organisation):
+        return [growth_field.slug for growth_field in organisation.growth_field_list]
 
     @extend_schema_field(serializers.ListField(child=serializers.SlugField()))
     def get_networks(self, organisation):

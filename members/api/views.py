@@ -1,19 +1,17 @@
-from django.db.models import Prefetch
-from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework.viewsets import ReadOnlyModelViewSet
 
-from clusterportal.api import LicenseLinkMixin
-from clusterportal.api_schema import PortalAutoSchema
+from core.api import LicenseLinkMixin
+from core.api_schema import PortalAutoSchema
 from growthfields.models import GrowthField
 from members.choices import WZ_DIVISIONS
 from members.filtersets import OrganisationFilterSet
 from members.models import Organisation
-from members.selectors import directory_results
+from members.selectors import directory_search
 from networks.models import Network
 
-from .serializers import COLUMNS, OrganisationSerializer
+from .serializers import OrganisationSerializer
 
 
 class OrganisationSchema(PortalAutoSchema):
@@ -56,8 +54,8 @@ class OrganisationSchema(PortalAutoSchema):
 class OrganisationViewSet(LicenseLinkMixin, ReadOnlyModelViewSet):
     """Published organisations, filtered with the member directory's parameters.
 
-    Unpublished organisations never appear, not even by id. Phone numbers and e-mail addresses
-    are not part of the open data.
+    Unpublished organisations never appear, not even by id; only the public fields are read
+    (``Organisation.objects.public()``).
     """
 
     schema = OrganisationSchema()
@@ -68,26 +66,14 @@ class OrganisationViewSet(LicenseLinkMixin, ReadOnlyModelViewSet):
     filterset_class = OrganisationFilterSet
 
     def get_queryset(self):
-        # The directory's rows (published, current memberships with their networks), loading
-        # only the columns the API shows: never phone or e-mail, nor the search index. Built per
-        # request: "current" memberships are those that have not ended today.
-        return (
-            Organisation.objects.for_directory()
-            .defer(None)
-            .only(*COLUMNS)
-            .prefetch_related(
-                Prefetch("growth_fields", queryset=GrowthField.objects.only("pk", "slug")),
-            )
-        )
+        return Organisation.objects.for_public_records()
 
     def filter_queryset(self, queryset):
-        """The directory's filters; a search that matched nothing as written falls back to
-        similar spellings, as on the directory's pages."""
-        backend = DjangoFilterBackend()
-        filterset = backend.get_filterset(self.request, queryset, self)
-        if filterset is None:
-            return queryset
-        if not filterset.is_valid():
-            raise translate_validation(filterset.errors)
-        rows, _similar = directory_results(filterset)
-        return rows
+        """The directory's filters (``directory_search``), as on the directory's pages; an
+        invalid parameter is a 400 here instead of being ignored."""
+        search = directory_search(
+            self.request.query_params, queryset=queryset, request=self.request
+        )
+        if not search.filterset.is_valid():
+            raise translate_validation(search.filterset.errors)
+        return search.rows

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from clusterportal.api import PublicPageField
+from core.api import PublicPageField
 from growthfields.api.serializers import SourceSerializer
 from networks.models import DeclaredMemberCount, Network, NetworkGrowthField
 

@@ -1,7 +1,7 @@
 from django.db.models import Prefetch
 from rest_framework.viewsets import ReadOnlyModelViewSet
 
-from clusterportal.api import LicenseLinkMixin
+from core.api import LicenseLinkMixin
 from networks.models import DeclaredMemberCount, Network, NetworkGrowthField
 
 from .serializers import NetworkSerializer

@@ -3,6 +3,9 @@
 import re
 
 from django import template
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -59,3 +62,20 @@ def display_url(url):
     """A web address as people write it: "optonet-jena.de" for "https://www.optonet-jena.de/"."""
     text = re.sub(r"^https?://(www\.)?", "", url or "", flags=re.IGNORECASE)
     return text.rstrip("/")
+
+
+@register.simple_tag
+def source_citation(source, with_date=False):
+    """A source as the network pages cite it: its title (linked where it has an address), its
+    publisher and, with ``with_date``, its date; publisher and date only where the title does
+    not already name them."""
+    if source.url:
+        parts = [format_html('<a href="{}" rel="noopener">{}</a>', source.url, source.title)]
+    else:
+        parts = [conditional_escape(source.title)]
+    if source.publisher and source.publisher not in source.title:
+        parts.append(format_html(", {}", source.publisher))
+    if with_date and source.reference_display not in source.title:
+        stand = _("Stand %(date)s") % {"date": source.reference_display}
+        parts.append(format_html(' <span class="muted">({})</span>', stand))
+    return mark_safe("".join(parts))  # each part is escaped above

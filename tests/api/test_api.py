@@ -25,6 +25,7 @@ def test_root_lists_the_endpoints_and_names_the_licence(api_client, settings, li
         "growth-fields": "http://testserver/api/growth-fields/",
         "networks": "http://testserver/api/networks/",
         "organisations": "http://testserver/api/organisations/",
+        "events": "http://testserver/api/events/",
     }
 
 
@@ -56,6 +57,8 @@ def test_schema_is_an_openapi_3_document_with_every_path(api_client):
         "/api/networks/{slug}/",
         "/api/organisations/",
         "/api/organisations/{id}/",
+        "/api/events/",
+        "/api/events/{id}/",
     }
     for path in schema["paths"].values():
         assert set(path) == {"get"}

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
 
-from clusterportal.api import LicensedPagination
+from core.api import LicensedPagination
 from members.choices import District, OrganisationKind
 from tests.factories import (
     GrowthFieldFactory,

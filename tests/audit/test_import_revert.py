@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from clusterportal import cache as portal_cache
+from core import cache as portal_cache
 from imports import services
 from imports.choices import RunStatus
 from imports.models import ImportRunLink

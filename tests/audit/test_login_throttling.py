@@ -12,7 +12,7 @@ from django.test import RequestFactory, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from clusterportal.client_ip import client_ip as axes_client_ip
+from core.client_ip import client_ip as axes_client_ip
 
 pytestmark = pytest.mark.django_db
 

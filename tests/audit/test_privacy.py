@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
-from clusterportal import cache as portal_cache
+from core import cache as portal_cache
 from imports import services
 from imports.choices import RunStatus
 from imports.models import ImportRun

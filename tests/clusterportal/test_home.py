@@ -9,9 +9,10 @@ from tests.factories import GrowthFieldFactory, KeyFigureFactory, NetworkFactory
 
 pytestmark = pytest.mark.django_db
 
-# Growth fields, key figures with sources, networks with member counts; plus the savepoint and
-# its release of the request's transaction (ATOMIC_REQUESTS).
-QUERIES = 3 + 2
+# Growth fields, key figures with sources, networks with member counts, the next events (their
+# organisers and growth fields are read only when there are some); plus the savepoint and its
+# release of the request's transaction (ATOMIC_REQUESTS).
+QUERIES = 4 + 2
 
 
 @pytest.fixture(autouse=True)

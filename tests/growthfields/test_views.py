@@ -21,7 +21,7 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 # Growth fields, key figures with sources; plus the savepoint and release of ATOMIC_REQUESTS.
-LIST_QUERIES = 2 + 2
+LIST_QUERIES = 2 + 1 + 2  # + the printed edition's footnote numbers
 
 
 @pytest.fixture(autouse=True)
@@ -219,12 +219,13 @@ def test_detail_escapes_names_in_html_and_svg(client):
 
 
 def test_detail_query_count_does_not_grow_with_figures(client, django_assert_num_queries):
-    """Field, figures, parts, networks and the organisation count: a fixed number of queries."""
+    """Field, figures, parts, networks, the organisation count and the next events: a fixed
+    number of queries."""
     field = GrowthFieldFactory(slug="feld")
     KeyFigureFactory(growth_field=field)
 
     def count_queries():
-        with django_assert_num_queries(5 + 2):
+        with django_assert_num_queries(6 + 2):
             client.get(detail_url("feld"))
 
     count_queries()

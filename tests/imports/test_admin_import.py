@@ -557,7 +557,7 @@ def test_the_report_downloads_as_csv_with_formulas_neutralised(superuser_client,
 def test_report_cells_never_start_a_formula(value, shown):
     """Every cell a spreadsheet would evaluate starts with an apostrophe; a plain number such
     as "-5" is a number to a spreadsheet and stays as it is."""
-    from clusterportal.csvsafe import neutralised_text
+    from core.csvsafe import neutralised_text
 
     assert neutralised_text(value) == shown
 

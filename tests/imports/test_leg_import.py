@@ -27,7 +27,7 @@ from django.utils import translation
 
 from growthfields.choices import Metric
 from growthfields.models import GrowthField, KeyFigure, Source
-from imports import leg, services
+from imports import companies, leg, services
 from imports.choices import RunStatus, Severity
 from imports.models import ImportRun
 from members.models import Organisation
@@ -937,7 +937,7 @@ def test_a_database_failure_in_the_middle_writes_nothing(tmp_path, failing):
     call_command("load_reference_data", stdout=StringIO())
     services.leg_import_run(path=write_csv(tmp_path / "bestand.csv", BASE_ROWS))
     before = state()
-    real = getattr(services, failing)
+    real = getattr(companies, failing)
     calls = []
 
     def fail_second_call(*args, **kwargs):
@@ -947,7 +947,7 @@ def test_a_database_failure_in_the_middle_writes_nothing(tmp_path, failing):
         return real(*args, **kwargs)
 
     path = write_csv(tmp_path / "neu.csv", later_rows())
-    with mock.patch.object(services, failing, side_effect=fail_second_call):
+    with mock.patch.object(companies, failing, side_effect=fail_second_call):
         run = services.leg_import_run(path=path)
         assert run.status == RunStatus.FAILED
         assert "Verbindung verloren" in run.message
@@ -985,7 +985,7 @@ def test_a_database_gone_for_good_leaves_the_run_marked_failed(tmp_path):
 
     lost = DatabaseError("terminating connection due to administrator command")
     with (
-        mock.patch.object(services, "update_rows", side_effect=lost),
+        mock.patch.object(companies, "update_rows", side_effect=lost),
         mock.patch.object(ImportRun, "save", save_until_the_write),
     ):
         out, err, status = command(write_csv(tmp_path / "neu.csv", later_rows()))
@@ -1191,6 +1191,44 @@ def test_a_key_figure_too_large_for_the_database_is_a_row_error(reference, tmp_p
     assert run.status == RunStatus.REFUSED
     assert [(e["row"], e["column"], e["value"]) for e in errors(run)] == [(2, "Wert", "1.000.000")]
     assert list(KeyFigure.objects.values_list("value", flat=True))
+
+
+def test_an_over_long_key_figure_text_is_reported_like_the_company_sheet(reference, tmp_path):
+    """A scope note over 200 or a source over 300 characters is a row error "zu lang", row and
+    column named, as in the company sheet, instead of being cut off silently."""
+    scope, source = "WZ " + "x" * 250, "Q" * 301
+    rows = [["Automobil", "Umsatz Mrd EUR", "7,9", "", scope, "2014", LEG_SOURCE],
+            ["Automobil", "Beschäftigte", "52.000", "", "", "2014", source]]  # fmt: skip
+    run = services.leg_import_run(path=key_figure_csv(tmp_path / "a.csv", rows))
+    assert run.status == RunStatus.REFUSED
+    assert [(e["row"], e["column"], e["value"], e["message"]) for e in errors(run)] == [
+        (2, "Abgrenzung", scope[:60] + "…", "zu lang (253 Zeichen, höchstens 200)"),
+        (3, "Quelle", source[:60] + "…", "zu lang (301 Zeichen, höchstens 300)"),
+    ]
+    assert not KeyFigure.objects.filter(reference_date__year=2014).exists()
+
+
+def test_the_estimate_column_reads_the_one_yes_no_vocabulary(reference, tmp_path):
+    """The key figures' "ca." column takes every yes/no spelling the back office's imports
+    take ("wahr", "true", "falsch"), and "ca." itself; anything else is a row error."""
+    from core.widgets import GermanBooleanWidget
+
+    rows = [["Automobil", "Umsatz Mrd EUR", "7,9", "wahr", "", "2014", LEG_SOURCE],
+            ["Automobil", "Beschäftigte", "52.000", "falsch", "", "2014", LEG_SOURCE],
+            ["MSR", "Unternehmen", "460", "ca.", "", "2014", LEG_SOURCE]]  # fmt: skip
+    run = services.leg_import_run(path=key_figure_csv(tmp_path / "a.csv", rows))
+    assert run.status == RunStatus.IMPORTED, run.report
+    figures = KeyFigure.objects.filter(reference_date__year=2014).order_by("metric")
+    assert [(f.metric, f.approximate) for f in figures] == [
+        ("companies", True), ("employees", False), ("revenue", True),
+    ]  # fmt: skip
+    widget = GermanBooleanWidget()
+    assert [widget.clean(v) for v in ("wahr", "true", "x", "ja", "falsch", "0")] == [
+        True, True, True, True, False, False,
+    ]  # fmt: skip
+    bad = [["MSR", "Unternehmen", "461", "vielleicht", "", "2015", LEG_SOURCE]]
+    run = services.leg_import_run(path=key_figure_csv(tmp_path / "b.csv", bad))
+    assert [(e["column"], e["value"]) for e in errors(run)] == [("ca.", "vielleicht")]
 
 
 def test_a_known_point_stays_unchanged_when_a_newer_edition_of_its_source_exists(

@@ -14,14 +14,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 from import_export.formats.base_formats import CSV, XLSX
 
-from growthfields.models import KeyFigure
-from growthfields.resources import GrowthFieldResource, KeyFigureResource, SourceResource
-from imports.widgets import (
+from core.widgets import (
     GermanBooleanWidget,
     GermanDecimalWidget,
     GermanIntegerWidget,
     StringListWidget,
 )
+from growthfields.models import KeyFigure
+from growthfields.resources import GrowthFieldResource, KeyFigureResource, SourceResource
+from imports import services
+from imports.choices import RunStatus, Severity
 from members.models import Organisation
 from members.resources import OrganisationResource
 from networks.models import Membership
@@ -39,6 +41,7 @@ from tests.factories import (
     OrganisationFactory,
     SourceFactory,
 )
+from tests.imports.test_leg_import import company, write_csv
 
 LANGUAGES = ["de", "en"]
 
@@ -49,8 +52,9 @@ ADMINS_WITH_IMPORT_EXPORT = [
     "networks_network",
     "networks_membership",
     "networks_declaredmembercount",
-    "members_organisation",
 ]
+# Organisations come from files through the LEG import only: their admin exports.
+ADMINS_WITH_EXPORT = [*ADMINS_WITH_IMPORT_EXPORT, "members_organisation"]
 
 
 def csv_dataset(text):
@@ -261,21 +265,61 @@ def test_an_unknown_growth_field_slug_refuses_the_row_with_a_german_message():
     assert KeyFigure.objects.count() == 0
 
 
+# Organisations come from files through the LEG import only ----------------------------------
+
+
+def leg_file(tmp_path, *rows):
+    """A LEG CSV of ``rows`` (dicts keyed by header, over ``company``'s defaults)."""
+    return write_csv(tmp_path / "leg.csv", [company(**row) for row in rows])
+
+
+def leg_run(path):
+    return services.leg_import_run(path=path)
+
+
+def leg_errors(run):
+    return [
+        (i["row"], i["column"], i["value"], i["message"])
+        for i in run.report
+        if i["severity"] == Severity.ERROR
+    ]
+
+
+@pytest.mark.django_db
+def test_the_organisation_change_list_exports_but_offers_no_generic_import(superuser_client):
+    """The organisation admin has no django-import-export import (no URL, no button): files
+    of organisations go through the LEG import, with one set of rules. Export stays."""
+    for step in ("import", "process_import"):
+        with pytest.raises(NoReverseMatch):
+            reverse(f"admin:members_organisation_{step}")
+    content = superuser_client.get(reverse("admin:members_organisation_changelist")).content
+    assert 'class="import_link"' not in content.decode()
+    assert 'class="export_link"' in content.decode()
+    assert superuser_client.get(reverse("admin:members_organisation_export")).status_code == 200
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_an_organisation_row_with_a_known_leg_id_updates_that_organisation(language):
-    """A LEG-ID that exists updates that organisation instead of creating a second one;
-    columns missing from the file are left as they are."""
+def test_an_organisation_row_with_a_known_leg_id_updates_that_organisation(language, tmp_path):
+    """A LEG-ID that exists (in any case and spacing) updates that organisation instead of
+    creating a second one; German numbers read the same under every language."""
     organisation = OrganisationFactory(leg_id="TH-004711", name="Alt GmbH", phone="03641 1")
-    dataset = csv_dataset(
-        "leg_id,name,postcode,town,employees,revenue_meur,export_quota\n"
-        'th-004711,Neu GmbH,7743,Jena,ca. 1.250,"12,5","45,6 %"\n'
+    path = leg_file(
+        tmp_path,
+        {
+            "leg_id": " th-004711 ",
+            "name": "Neu GmbH",
+            "Wachstumsfelder": "",
+            "Beschäftigte": "ca. 1.250",
+            "Umsatz Mio EUR": "12,5",
+            "Exportquote %": "45,6 %",
+            "Telefon": "03641 1",
+        },
     )
     with translation.override(language):
-        result = OrganisationResource().import_data(dataset, dry_run=False)
+        run = leg_run(path)
 
-    assert result.totals["update"] == 1, problems(result)
-    assert result.totals["new"] == 0
+    assert (run.status, run.updated, run.created) == (RunStatus.IMPORTED, 1, 0), run.report
     assert Organisation.objects.count() == 1
     organisation.refresh_from_db()
     assert organisation.name == "Neu GmbH"
@@ -289,40 +333,97 @@ def test_an_organisation_row_with_a_known_leg_id_updates_that_organisation(langu
 
 
 @pytest.mark.django_db
-def test_an_organisation_row_without_leg_id_is_refused_instead_of_duplicated():
-    """Without a LEG-ID a row cannot be matched, so it is refused with a message."""
+def test_an_organisation_row_without_leg_id_is_refused_instead_of_duplicated(tmp_path):
+    """Without a LEG-ID a row cannot be matched, so it is refused with a message and the file
+    imports nothing."""
     OrganisationFactory(leg_id=None, name="Handeintrag GmbH")
-    dataset = csv_dataset("leg_id,name,postcode,town\n,Handeintrag GmbH,07743,Jena\n")
-    result = OrganisationResource().import_data(dataset, dry_run=False)
+    run = leg_run(
+        leg_file(tmp_path, {"leg_id": "", "name": "Handeintrag GmbH", "Wachstumsfelder": ""})
+    )
 
-    assert result.totals["invalid"] == 1
-    assert "LEG-ID fehlt" in str(result.invalid_rows[0].error_dict["leg_id"])
+    assert run.status == RunStatus.REFUSED
+    assert leg_errors(run) == [(2, "LEG-ID", "", "LEG-ID fehlt")]
     assert Organisation.objects.count() == 1
 
 
 @pytest.mark.django_db
-def test_organisation_growth_fields_are_named_by_slug_and_unknown_slugs_are_refused():
-    """Growth fields are slugs, one per line (commas also work); an unknown slug is an
-    error of the column, where django-import-export alone would silently drop it."""
-    optik = GrowthFieldFactory(slug="optik")
-    msr = GrowthFieldFactory(slug="msr")
-    header = "leg_id,name,postcode,town,growth_fields\n"
-    good = OrganisationResource().import_data(
-        csv_dataset(
-            header
-            + 'TH-000001,A GmbH,07743,Jena,"optik\nmsr"\nTH-000002,B,07743,Jena,"msr, optik"\n'
-        ),
-        dry_run=False,
+def test_organisation_growth_fields_are_named_and_unknown_names_are_refused(tmp_path):
+    """Growth fields are named (";" between names, any case and spacing); an unknown name is
+    an error of its row and column, and the file imports nothing."""
+    optik = GrowthFieldFactory(name="Optik")
+    msr = GrowthFieldFactory(name="MSR")
+    good = leg_run(
+        leg_file(
+            tmp_path,
+            {"leg_id": "TH-000001", "name": "A GmbH", "Wachstumsfelder": "optik; MSR"},
+            {"leg_id": "TH-000002", "name": "B", "Wachstumsfelder": " msr ;Optik"},
+        )
     )
-    assert good.totals["new"] == 2, problems(good)
+    assert good.created == 2, good.report
     assert set(Organisation.objects.get(leg_id="TH-000001").growth_fields.all()) == {optik, msr}
 
-    bad = OrganisationResource().import_data(
-        csv_dataset(header + 'TH-000003,C GmbH,07743,Jena,"optik\nrobotik"\n'), dry_run=False
+    bad = leg_run(
+        leg_file(
+            tmp_path, {"leg_id": "TH-000003", "name": "C GmbH", "Wachstumsfelder": "Optik; Robotik"}
+        )
     )
-    assert bad.totals["invalid"] == 1
-    assert "„robotik“: nicht gefunden" in str(bad.invalid_rows[0].error_dict["growth_fields"])
+    assert bad.status == RunStatus.REFUSED
+    assert leg_errors(bad) == [(2, "Wachstumsfelder", "Robotik", "unbekanntes Wachstumsfeld")]
     assert not Organisation.objects.filter(leg_id="TH-000003").exists()
+
+
+@pytest.mark.django_db
+def test_an_organisation_file_has_one_founding_year_rule(tmp_path):
+    """A founding year after next year is refused (the generic import took anything up to
+    2100); next year is the latest one accepted."""
+    next_year = datetime.date.today().year + 1
+    run = leg_run(
+        leg_file(
+            tmp_path,
+            {
+                "leg_id": "TH-000001",
+                "name": "A",
+                "Wachstumsfelder": "",
+                "Gründungsjahr": str(next_year + 1),
+            },
+            {"leg_id": "TH-000002", "name": "B", "Wachstumsfelder": "", "Gründungsjahr": "2100"},
+        )
+    )
+    assert leg_errors(run) == [
+        (2, "Gründungsjahr", str(next_year + 1), "Jahr außerhalb des möglichen Bereichs"),
+        (3, "Gründungsjahr", "2100", "Jahr außerhalb des möglichen Bereichs"),
+    ]
+    assert not Organisation.objects.exists()
+    run = leg_run(
+        leg_file(
+            tmp_path,
+            {
+                "leg_id": "TH-000001",
+                "name": "A",
+                "Wachstumsfelder": "",
+                "Gründungsjahr": str(next_year),
+            },
+        )
+    )
+    assert run.created == 1, run.report
+    assert Organisation.objects.get().founding_year == next_year
+
+
+@pytest.mark.django_db
+def test_an_organisation_file_has_one_email_rule(tmp_path):
+    """A malformed e-mail keeps the row and drops the value with a warning (the generic import
+    refused the row)."""
+    run = leg_run(
+        leg_file(
+            tmp_path,
+            {"leg_id": "TH-000001", "name": "A", "Wachstumsfelder": "", "E-Mail": "info(at)a.de"},
+        )
+    )
+    assert (run.status, run.created) == (RunStatus.IMPORTED, 1)
+    assert [(i["row"], i["column"], i["value"]) for i in run.report] == [
+        (2, "E-Mail", "info(at)a.de")
+    ]
+    assert Organisation.objects.get().email == ""
 
 
 @pytest.mark.django_db
@@ -348,30 +449,6 @@ def test_a_membership_row_names_organisation_by_leg_id_and_network_by_slug():
 
 
 @pytest.fixture
-def organisations():
-    """Organisations with approximate, decimal, percentage, list and empty values."""
-    optik, msr = GrowthFieldFactory(slug="optik"), GrowthFieldFactory(slug="msr")
-    full = OrganisationFactory(
-        street="Carl-Zeiss-Promenade 10",
-        phone="03641 65-0",
-        email="info@example.org",
-        website="https://www.example.org",
-        founding_year=1991,
-        employees=1234,
-        employees_approximate=True,
-        revenue_meur=Decimal("1234.567"),
-        export_quota=Decimal("45.60"),
-        wz_code="26.70.0",
-        keywords="Optik, Laser; Sensorik",
-        record_date=datetime.date(2012, 2, 27),
-        published=False,
-    )
-    full.growth_fields.set([optik, msr])
-    OrganisationFactory(employees=None, revenue_meur=None, export_quota=None)
-    return Organisation.objects.all()
-
-
-@pytest.fixture
 def key_figures():
     """Key figures with a decimal, a "ca." value, a percentage and no data."""
     field = GrowthFieldFactory(strengths=["Optik, Photonik", "Export; hoch"], wz_codes=["26.70"])
@@ -389,8 +466,8 @@ def key_figures():
 @pytest.mark.parametrize(("export_language", "import_language"), [("de", "en"), ("en", "de")])
 @pytest.mark.parametrize(
     ("resource_class", "data"),
-    [(OrganisationResource, "organisations"), (KeyFigureResource, "key_figures")],
-    ids=["organisations", "key_figures"],
+    [(KeyFigureResource, "key_figures")],
+    ids=["key_figures"],
 )
 def test_an_export_reimports_with_every_row_skipped_as_unchanged(
     request, resource_class, data, file_format, export_language, import_language
@@ -453,8 +530,11 @@ def test_resources_export_no_database_ids_and_no_timestamps():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", ADMINS_WITH_IMPORT_EXPORT)
-@pytest.mark.parametrize("step", ["import", "export"])
+@pytest.mark.parametrize(
+    ("name", "step"),
+    [(name, "import") for name in ADMINS_WITH_IMPORT_EXPORT]
+    + [(name, "export") for name in ADMINS_WITH_EXPORT],
+)
 def test_import_and_export_pages_render_and_offer_only_csv_and_xlsx(superuser_client, name, step):
     """Each admin's import and export page renders for a superuser with CSV and XLSX only."""
     response = superuser_client.get(reverse(f"admin:{name}_{step}"))
@@ -464,16 +544,17 @@ def test_import_and_export_pages_render_and_offer_only_csv_and_xlsx(superuser_cl
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", ADMINS_WITH_IMPORT_EXPORT)
+@pytest.mark.parametrize("name", ADMINS_WITH_EXPORT)
 def test_change_lists_offer_import_and_export_and_forms_keep_the_history(superuser_client, name):
-    """Change lists show the import and export buttons; the change form still links to the
-    history, and the history page is simple-history's."""
+    """Change lists show the export button, and the import button unless the model comes from
+    LEG files (organisations); the change form still links to the history, and the history
+    page is simple-history's."""
     DeclaredMemberCountFactory()
     MembershipFactory()
     KeyFigureFactory()
     changelist = superuser_client.get(reverse(f"admin:{name}_changelist"))
     content = changelist.content.decode()
-    assert 'class="import_link"' in content
+    assert ('class="import_link"' in content) == (name in ADMINS_WITH_IMPORT_EXPORT)
     assert 'class="export_link"' in content
 
     model = changelist.context["cl"].model
@@ -487,15 +568,15 @@ def test_change_lists_offer_import_and_export_and_forms_keep_the_history(superus
 
 @pytest.mark.django_db
 def test_organisation_change_list_adds_the_leg_import_link(superuser_client):
-    """The organisation change list uses our template: import and export, and the
+    """The organisation change list uses our template: export, and the
     "LEG-Datei importieren" link as soon as the LEG upload exists."""
     response = superuser_client.get(reverse("admin:members_organisation_changelist"))
     assert response.status_code == 200
     names = [t.name for t in response.templates]
     assert "admin/members/organisation/change_list.html" in names
-    assert "admin/import_export/change_list_import_export.html" in names
+    assert "admin/import_export/change_list_export.html" in names
     content = response.content.decode()
-    assert f"href='{reverse('admin:members_organisation_import')}'" in content
+    assert 'class="import_link"' not in content
     assert f'href="{reverse("admin:members_organisation_export")}?"' in content
     try:
         leg_url = reverse("admin:imports_importrun_upload")
@@ -532,14 +613,13 @@ urlpatterns = [
 @pytest.mark.django_db
 @pytest.mark.urls(__name__)
 def test_organisation_change_list_links_to_the_leg_upload_once_it_exists(superuser_client):
-    """With the LEG upload view in place, the change list links to it before import/export."""
+    """With the LEG upload view in place, the change list links to it before the export."""
     response = superuser_client.get(reverse("admin:members_organisation_changelist"))
     assert response.status_code == 200
     content = response.content.decode()
     link = '<a href="/admin/imports/importrun/upload/" class="leg-import-link">'
     assert f"{link}LEG-Datei importieren</a>" in content
-    assert content.index(link) < content.index('class="import_link"')
-    assert content.index('class="import_link"') < content.index('class="export_link"')
+    assert content.index(link) < content.index('class="export_link"')
 
 
 @pytest.mark.django_db
@@ -603,7 +683,7 @@ def test_admin_export_writes_german_decimals(superuser_client):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", ADMINS_WITH_IMPORT_EXPORT)
+@pytest.mark.parametrize("name", ADMINS_WITH_EXPORT)
 @pytest.mark.parametrize(
     ("file_format", "content_type"), [("0", "text/csv"), ("1", "application/")]
 )
@@ -629,7 +709,7 @@ def test_every_admin_exports_csv_and_xlsx_files(superuser_client, name, file_for
 
 def test_every_resource_skips_unchanged_rows_and_validates_models():
     """All resources inherit skip_unchanged, report_skipped and clean_model_instances."""
-    from imports.widgets import GermanModelResource
+    from core.widgets import GermanModelResource
 
     def subclasses(cls):
         for sub in cls.__subclasses__():

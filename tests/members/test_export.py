@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from openpyxl import load_workbook
 
-from clusterportal.csvsafe import neutralise
-from members.exports import as_csv_text
+from core.csvsafe import neutralise
+from core.spreadsheets import csv_text
 from tests.factories import (
     GrowthFieldFactory,
     MembershipFactory,
@@ -282,9 +282,9 @@ def test_neutralise_leaves_numbers_alone(number):
 
 
 def test_negative_numbers_stay_numbers_in_the_csv():
-    assert as_csv_text(neutralise(Decimal("-5"))) == "-5"
-    assert as_csv_text(neutralise(Decimal("-1234.50"))) == "-1234,5"
-    assert as_csv_text(neutralise(-5)) == "-5"
+    assert csv_text(neutralise(Decimal("-5"))) == "-5"
+    assert csv_text(neutralise(Decimal("-1234.50"))) == "-1234,5"
+    assert csv_text(neutralise(-5)) == "-5"
 
 
 @pytest.mark.parametrize("file_format", [None, "", "pdf", "CSV", "json"])

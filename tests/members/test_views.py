@@ -378,7 +378,7 @@ def test_unpublished_or_unknown_organisation_is_not_found(client):
 
 
 def test_detail_runs_a_fixed_number_of_queries(client, organisation, django_assert_num_queries):
-    """The organisation, its current networks and its growth fields: three queries (and the
-    request's savepoint and its release)."""
-    with django_assert_num_queries(5):
+    """The organisation, its current networks, its growth fields and whether it has an address
+    for "Kontakt aufnehmen": four queries (and the request's savepoint and its release)."""
+    with django_assert_num_queries(6):
         assert client.get(organisation.get_absolute_url()).status_code == 200

@@ -43,7 +43,7 @@ def network_with_members(count, **network_fields):
 
 
 def member_names(response):
-    return [organisation.name for organisation in response.context["members"]]
+    return [organisation.name for organisation in response.context["organisations"]]
 
 
 # --- list -----------------------------------------------------------------------------------------
@@ -60,7 +60,7 @@ def test_list_shows_the_reference_networks_in_both_languages(client, reference_d
     assert "optonet" in networks
     assert "industrieallianz-thueringen" in alliances
     assert "industrieallianz-thueringen" not in networks
-    assert networks["optonet"].declared_counts_latest_first[0].total == 93
+    assert networks["optonet"].declared_total == 93
     assert url("networks:detail", language, slug="optonet") in response.content.decode()
 
 
@@ -69,8 +69,8 @@ def test_list_shows_the_latest_declared_count_and_the_primary_growth_field(clien
     response = client.get(url("networks:list"))
     content = response.content.decode()
     elmug = next(n for n in response.context["networks"] if n.slug == "elmug")
-    assert [c.reference_date.year for c in elmug.declared_counts_latest_first][0] == 2019
-    assert elmug.declared_counts_latest_first[0].total == 45
+    assert elmug.declared_reference_date.year == 2019
+    assert elmug.declared_total == 45
     assert "Stand 2019" in content
     assert 'href="/wachstumsfelder/optik-optoelektronik/"' in content
 

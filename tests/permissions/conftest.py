@@ -2,7 +2,7 @@
 
 import pytest
 
-from clusterportal.permissions import EDITORS_GROUP, NETWORK_MANAGERS_GROUP, READERS_GROUP
+from networks.scoping import EDITORS_GROUP, NETWORK_MANAGERS_GROUP, READERS_GROUP
 from tests.factories import NetworkFactory
 from tests.permissions.helpers import client_for, make_staff
 

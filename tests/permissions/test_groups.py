@@ -9,19 +9,24 @@ from django.contrib.auth.models import Group, Permission
 from django.db import connection
 from django.urls import reverse
 
-from clusterportal.permissions import (
+from members.models import Organisation
+from networks.scoping import (
     EDITORS_GROUP,
     NETWORK_MANAGERS_GROUP,
     READERS_GROUP,
     networks_for_user,
     user_has_all_networks,
 )
-from members.models import Organisation
 from tests.factories import DeclaredMemberCountFactory, MembershipFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
 roles_migration = importlib.import_module("clusterportal.migrations.0001_roles")
+# Later apps grant the groups their own permissions in migrations of their own.
+LATER_ROLES_MIGRATIONS = [
+    importlib.import_module(name)
+    for name in ("events.migrations.0002_roles", "corrections.migrations.0002_roles")
+]
 
 
 def codenames(group_name):
@@ -109,6 +114,8 @@ def test_the_migration_can_run_again_and_be_reversed():
         name__in=[EDITORS_GROUP, NETWORK_MANAGERS_GROUP, READERS_GROUP]
     ).exists()
     roles_migration.create_groups(apps, schema_editor)
+    for later in LATER_ROLES_MIGRATIONS:  # the later apps' permissions
+        later.grant(apps, schema_editor)
     assert group_state() == before
 
 

@@ -6,9 +6,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from clusterportal.permissions import EDITORS_GROUP
 from members.models import Organisation
 from networks.models import DeclaredMemberCount, Membership, Network
+from networks.scoping import EDITORS_GROUP
 from tests.factories import NetworkFactory, OrganisationFactory, SourceFactory
 from tests.permissions.helpers import change_form_data, client_for, make_staff
 

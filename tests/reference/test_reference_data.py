@@ -15,7 +15,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 
-from clusterportal.text import normalize_name
+from core.text import normalize_name
 from growthfields.choices import Agency, Category, Metric
 from growthfields.models import GrowthField, KeyFigure
 from networks.choices import NetworkKind
@@ -130,12 +130,15 @@ def test_automobil_figures_as_in_the_brochure(reference_data):
     assert export.reference_date == datetime.date(2011, 1, 1)
 
 
-def test_automobil_gva_share_is_from_the_trendatlas_2008(reference_data):
-    """Automobil's share of gross value added (8.4 %) is a Trendatlas figure from 2008."""
+def test_automobil_gva_share_does_not_claim_2008(reference_data):
+    """Automobil's share of gross value added (8.4 %) is a Trendatlas figure dated as its source
+    (Endbericht März 2011): the brochure says "Zahlenwerte aus 2008" only of export quotas."""
     gva = KeyFigure.objects.get(growth_field__slug="automobil", metric=Metric.GVA_SHARE)
     assert gva.value == Decimal("8.4")
     assert gva.source.slug == "trendatlas-2020"
-    assert gva.reference_date == datetime.date(2008, 1, 1)
+    assert (gva.reference_date, gva.reference_precision) == (datetime.date(2011, 3, 1), "month")
+    assert gva.reference_display == "März 2011"
+    assert "2008" not in gva.source.note.split("Nur für diese Exportquoten")[0]
 
 
 def test_optik_has_the_leg_and_the_optonet_series(reference_data):
@@ -262,7 +265,11 @@ def test_elmug_declares_26_in_2012_and_45_in_2019(reference_data):
     """ELMUG eG: 26 members/partners in 2012 (brochure), 45 in 2019 (strategy paper)."""
     elmug = DeclaredMemberCount.objects.filter(network__slug="elmug")
     counts = dict(elmug.values_list("reference_date", "total"))
-    assert counts == {SEPTEMBER_2012: 26, datetime.date(2019, 1, 1): 45}
+    assert counts == {
+        datetime.date(2009, 2, 25): 9,
+        SEPTEMBER_2012: 26,
+        datetime.date(2019, 1, 1): 45,
+    }
     later = DeclaredMemberCount.objects.get(network__slug="elmug", reference_date__year=2019)
     assert later.companies is None
     assert later.research is None

@@ -18,7 +18,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from redis.exceptions import ConnectionError as RedisConnectionError
 
-from clusterportal import cache as portal_cache
+from core import cache as portal_cache
 from members.models import Organisation
 from networks.models import Network
 from tests.clusterportal.test_cache import Builder
@@ -31,7 +31,7 @@ pytestmark = pytest.mark.django_db
 CLOSED_PORT = "redis://127.0.0.1:1/0"
 DEAD_CACHE = {
     "default": {
-        "BACKEND": "clusterportal.cache_backends.FailOpenRedisCache",
+        "BACKEND": "core.cache_backends.FailOpenRedisCache",
         "LOCATION": CLOSED_PORT,
         "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     }
@@ -72,7 +72,7 @@ def test_a_redis_cache_url_gets_the_fail_open_backend():
         text=True,
         check=True,
     )
-    assert result.stdout.split() == ["clusterportal.cache_backends.FailOpenRedisCache", "0.5"]
+    assert result.stdout.split() == ["core.cache_backends.FailOpenRedisCache", "0.5"]
 
 
 def test_every_public_page_answers_200_with_the_cache_down(dead_cache, anonymous):
@@ -172,7 +172,7 @@ def live_cache():
         pytest.skip(f"Redis auf 127.0.0.1:6379 nicht erreichbar: {error}")
     caches = {
         "default": {
-            "BACKEND": "clusterportal.cache_backends.FailOpenRedisCache",
+            "BACKEND": "core.cache_backends.FailOpenRedisCache",
             "LOCATION": LIVE_REDIS,
             "KEY_PREFIX": "cp-hard-test",
             "OPTIONS": {"RETRY_SECONDS": 0},

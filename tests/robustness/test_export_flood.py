@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 DEAD_CACHE = {
     "default": {
-        "BACKEND": "clusterportal.cache_backends.FailOpenRedisCache",
+        "BACKEND": "core.cache_backends.FailOpenRedisCache",
         "LOCATION": "redis://127.0.0.1:1/0",
     }
 }

@@ -13,8 +13,8 @@ from django.contrib import admin
 from django.core.management import call_command
 from django.urls import reverse
 
-from clusterportal import tmp_storage
-from clusterportal.formats import SafeCSV, SafeXLSX
+from core import tmp_storage
+from core.formats import SafeCSV, SafeXLSX
 from members.models import Organisation
 from tests.factories import OrganisationFactory
 

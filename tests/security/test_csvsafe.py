@@ -1,4 +1,4 @@
-"""The one formula escaping of every export (clusterportal.csvsafe)."""
+"""The one formula escaping of every export (core.csvsafe)."""
 
 import datetime
 import re
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from clusterportal.csvsafe import neutralise, neutralised_text, unneutralise
+from core.csvsafe import neutralise, neutralised_text, unneutralise
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""Every other download escapes formulas with clusterportal.csvsafe (the directory's CSV and
+"""Every other download escapes formulas with core.csvsafe (the directory's CSV and
 XLSX, the comparison CSV, the LEG import report), the API offers no spreadsheet download, and
 the LEG import reads our escaping back without the apostrophe."""
 

@@ -1,8 +1,8 @@
 """Fuzzing the upload paths with random and mutated CSV/XLSX files (hypothesis).
 
 (a) The LEG import: reading and planning (``imports.services.leg_import_plan``), and the back
-    office's LEG upload view. (b) The organisation admin's import button (django-import-export,
-    preview step). Whatever the bytes, the outcome is clean: a German ``ImportFileError``, a
+    office's LEG upload view. (b) The key-figure admin's import button (django-import-export,
+    preview step; organisations have none, they come through the LEG import only). Whatever the bytes, the outcome is clean: a German ``ImportFileError``, a
     form error or an issue list, HTTP 200/302/4xx, never an exception escaping, never a write.
 Seeds are small cuts of ``../shared/leg/sample*.csv|xlsx`` and of an admin export; mutations
 flip, delete, insert and truncate bytes, and for XLSX also corrupt one entry of the archive
@@ -35,13 +35,14 @@ from django.urls import reverse
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from clusterportal.formats import SafeCSV, SafeXLSX
+from core.formats import SafeCSV, SafeXLSX
+from growthfields.models import KeyFigure
+from growthfields.resources import KeyFigureResource
 from imports.models import ImportRun
 from imports.reading import ImportFileError
 from imports.services import leg_import_plan
-from members.choices import OrganisationKind
 from members.models import Organisation
-from members.resources import OrganisationResource
+from tests.factories import GrowthFieldFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -105,23 +106,28 @@ def leg_seeds() -> tuple[bytes, ...]:
     return tuple(seeds)
 
 
+@pytest.fixture
+def key_figure_keys():
+    """The growth field and source the admin seeds name."""
+    GrowthFieldFactory(slug="fuzz-feld")
+    SourceFactory(slug="fuzz-quelle")
+
+
 @cache
 def admin_seeds() -> dict[str, bytes]:
-    """An organisation export as the admin writes it, in CSV and XLSX."""
-    headers = OrganisationResource().get_export_headers()
+    """A key-figure export as the admin writes it, in CSV and XLSX."""
+    headers = KeyFigureResource().get_export_headers()
     dataset = tablib.Dataset(headers=headers)
-    for number in range(1, 4):
+    for number, metric in enumerate(("companies", "revenue", "export_quota"), start=1):
         values = {
-            "leg_id": f"TH-{number:06d}",
-            "name": "=1+1 GmbH" if number == 1 else f"Optikwerk {number} GmbH",
-            "legal_form": "GmbH",
-            "kind": OrganisationKind.COMPANY.value,
-            "postcode": "07743",
-            "town": "Jena",
-            "employees": "1250",
-            "revenue_meur": "12,5",
-            "record_date": "2012-02-27",
-            "published": "1",
+            "growth_field": "fuzz-feld",
+            "metric": metric,
+            "reference_date": f"2012-0{number}-01",
+            "source": "fuzz-quelle",
+            "value": "ca. 1.250" if number == 1 else "12,5",
+            "approximate": "1" if number == 1 else "0",
+            "scope_note": "=1+1" if number == 1 else f"WZ {number}",
+            "reference_precision": "day",
         }
         dataset.append([values.get(header, "") for header in headers])
     return {"csv": SafeCSV().export_data(dataset).encode(), "xlsx": SafeXLSX().export_data(dataset)}
@@ -273,14 +279,14 @@ def test_leg_upload_view_answers_cleanly(
 
 @FUZZ
 @given(data=st.data(), file_format=st.sampled_from(["csv", "xlsx"]))
-def test_admin_import_preview_answers_cleanly(superuser_client, data, file_format):
-    """The organisation admin's import preview answers every file with HTTP 200 (a form error,
+def test_admin_import_preview_answers_cleanly(superuser_client, key_figure_keys, data, file_format):
+    """The key-figure admin's import preview answers every file with HTTP 200 (a form error,
     row errors or a clean preview) and writes nothing."""
     seeds = tuple(admin_seeds().values())
     content = data.draw(files(seeds), label="content")
     with hang_guard():
         response = superuser_client.post(
-            reverse("admin:members_organisation_import"),
+            reverse("admin:growthfields_keyfigure_import"),
             {
                 "format": {"csv": "0", "xlsx": "1"}[file_format],
                 "import_file": SimpleUploadedFile(f"upload.{file_format}", content),
@@ -295,10 +301,10 @@ def test_admin_import_preview_answers_cleanly(superuser_client, data, file_forma
         event("clean preview")
     else:
         event("row errors")
-    assert not Organisation.objects.exists()
+    assert not KeyFigure.objects.exists()
 
 
-def test_the_seeds_are_valid_files(superuser_client, tmp_path, reference_data):
+def test_the_seeds_are_valid_files(superuser_client, tmp_path, reference_data, key_figure_keys):
     """Unmutated, every seed is read without errors (so the mutations start from real files)."""
     for number, seed in enumerate(leg_seeds()):
         path = Path(tmp_path) / f"seed-{number}"
@@ -308,7 +314,7 @@ def test_the_seeds_are_valid_files(superuser_client, tmp_path, reference_data):
         assert not plan.refused, plan.issues.errors[:3]
     for file_format, seed in admin_seeds().items():
         response = superuser_client.post(
-            reverse("admin:members_organisation_import"),
+            reverse("admin:growthfields_keyfigure_import"),
             {
                 "format": {"csv": "0", "xlsx": "1"}[file_format],
                 "import_file": SimpleUploadedFile(f"upload.{file_format}", seed),

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from clusterportal import cache as portal_cache
+from core import cache as portal_cache
 
 
 class Command(BaseCommand):

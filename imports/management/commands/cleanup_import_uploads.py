@@ -7,7 +7,7 @@ than ``--grace-minutes`` (60; a file that young may belong to an upload whose pr
 being made).
 
 It also deletes the files the back office's import buttons (django-import-export) keep between
-preview and confirm (``clusterportal.tmp_storage``) once they are older than ``--older-than``
+preview and confirm (``core.tmp_storage``) once they are older than ``--older-than``
 hours: a confirmed import deletes its own file, so what is left that long belongs to a preview
 nobody confirmed.
 """
@@ -21,7 +21,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from clusterportal.tmp_storage import abandoned_files
+from core.tmp_storage import abandoned_files
 from imports.choices import RunStatus
 from imports.forms import STORED_NAME
 from imports.models import ImportRun

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
-from clusterportal import cache as portal_cache
+from core import cache as portal_cache
 from imports.choices import RunStatus
 from imports.services import leg_import_run
 

@@ -44,7 +44,7 @@ class Command(BaseCommand):
             ("Einträge der Änderungshistorie (Organisation)", report.organisation_history),
             ("Einträge der Änderungshistorie (Mitgliedschaften)", report.membership_history),
             ("Einträge im Verwaltungsprotokoll", report.log_entries),
-            ("bereinigte Importberichte", len(report.import_runs)),
+            *report.elsewhere.items(),
         ]
         for text, count in lines:
             self.stdout.write(f"  {text}: {count}")

@@ -1,0 +1,88 @@
+"""Template helpers shared by the public pages: figures, sortable headers, pagination."""
+
+from django import forms, template
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
+
+from core.formatting import format_amount
+
+register = template.Library()
+
+SORT_PARAMETER = "sort"
+
+
+@register.simple_tag
+def amount(value, approximate=False, decimals=None):
+    """A number in the page's language, "ca." where estimated, "keine Angaben" where missing."""
+    return format_amount(value, approximate=approximate, decimals=decimals)
+
+
+# A column's sort direction -> the mark shown and what a screen reader hears instead.
+SORT_STATES = {
+    "ascending": (" ▲", gettext_lazy("(aufsteigend sortiert)")),
+    "descending": (" ▼", gettext_lazy("(absteigend sortiert)")),
+    "none": (" ↕", gettext_lazy("(sortieren)")),
+}
+
+
+@register.inclusion_tag("includes/sort_header.html", takes_context=True)
+def sort_header(context, key, label, numeric=False):
+    """A column header that sorts by ``key``; a second click reverses the order.
+
+    The link keeps the active filters and goes back to page 1.
+    """
+    request = context["request"]
+    current = request.GET.get(SORT_PARAMETER, context.get("default_sort", ""))
+    if current == key:
+        direction, next_sort = "ascending", f"-{key}"
+    elif current == f"-{key}":
+        direction, next_sort = "descending", key
+    else:
+        direction, next_sort = "none", f"-{key}" if numeric else key
+    query = request.GET.copy()
+    query[SORT_PARAMETER] = next_sort
+    query.pop("page", None)
+    mark, state = SORT_STATES[direction]
+    return {
+        "label": label,
+        "direction": direction,
+        "mark": mark,
+        "state": state,
+        "url": f"?{query.urlencode()}",
+        "numeric": numeric,
+    }
+
+
+@register.simple_tag
+def page_range(page_obj):
+    """Page numbers around the current one, with "…" for the gaps."""
+    return page_obj.paginator.get_elided_page_range(page_obj.number, on_each_side=2, on_ends=1)
+
+
+@register.simple_tag
+def form_control(bound_field):
+    """A filter form's control. Selects are written here in one pass: Django's widget templates
+    render every option through its own template, which made the directory's ~200 options
+    the larger part of the page's time. Other controls render as Django renders them."""
+    field = bound_field.field
+    if not isinstance(field.widget, forms.Select) or field.widget.allow_multiple_selected:
+        return bound_field.as_widget()
+    current = bound_field.value()
+    current = "" if current is None else str(current)
+    options = format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        (
+            (str(value), mark_safe(" selected") if str(value) == current else "", label)
+            for value, label in field.choices
+        ),
+    )
+    invalid = mark_safe(' aria-invalid="true"') if bound_field.errors else ""
+    return format_html(
+        '<select name="{}" id="{}"{}>{}</select>',
+        bound_field.html_name,
+        bound_field.id_for_label,
+        invalid,
+        options,
+    )
