@@ -8,6 +8,7 @@ the result (tests/api/test_schema_conformance.py). A list's choice parameters ta
 value too (no filter).
 """
 
+from django.db import DatabaseError
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse
 
@@ -21,6 +22,16 @@ INVALID_FILTERS = {
     "description": "Je ungültigem Parameter die Gründe.",
     "additionalProperties": {"type": "array", "items": {"type": "string"}},
 }
+
+
+def existing_values(queryset, field: str = "slug") -> list | None:
+    """The values of ``field`` there are (a filter's valid choices), for a parameter's enum;
+    None (no enum) where the database cannot be read, as when ``manage.py check`` generates
+    the schema before any migration."""
+    try:
+        return list(queryset.order_by(field).values_list(field, flat=True))
+    except DatabaseError:
+        return None
 
 
 class PortalAutoSchema(AutoSchema):

@@ -314,6 +314,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Wachstumsfelder mit Kennzahlen und Quellen, Netzwerke und Mitglieder. Nur lesend.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Key figures' reference dates and editions' publication dates share one choice set.
+    "ENUM_NAME_OVERRIDES": {"DatePrecisionEnum": "core.dates.DatePrecision"},
 }
 
 # Login throttling (django-axes 8). After AXES_FAILURE_LIMIT failed logins for the same user

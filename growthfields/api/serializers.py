@@ -52,7 +52,7 @@ class KeyFigureSerializer(serializers.ModelSerializer):
 
     source = SourceSerializer(read_only=True)
     reference_date = serializers.SerializerMethodField()
-    edition = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    edition = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
 
     class Meta:
         model = KeyFigure

@@ -3,7 +3,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework.viewsets import ReadOnlyModelViewSet
 
 from core.api import LicenseLinkMixin
-from core.api_schema import PortalAutoSchema
+from core.api_schema import PortalAutoSchema, existing_values
 from growthfields.models import GrowthField
 from members.choices import WZ_DIVISIONS
 from members.filtersets import OrganisationFilterSet
@@ -27,13 +27,13 @@ class OrganisationSchema(PortalAutoSchema):
             OpenApiParameter(
                 "growth_field",
                 str,
-                enum=list(GrowthField.objects.order_by("slug").values_list("slug", flat=True)),
+                enum=existing_values(GrowthField.objects.all()),
                 description="Wachstumsfeld (Kürzel, z. B. automobil).",
             ),
             OpenApiParameter(
                 "network",
                 str,
-                enum=list(Network.objects.order_by("slug").values_list("slug", flat=True)),
+                enum=existing_values(Network.objects.all()),
                 description="Netzwerk (Kürzel): seine aktuellen Mitglieder.",
             ),
         ]

@@ -1,8 +1,8 @@
 """The API answers as its OpenAPI schema says (issue 18, case 9): schemathesis generates
 requests for every operation of /api/schema/ (valid and invalid parameters alike) against the
 WSGI application and checks each response: status codes documented, bodies matching their
-schema (nullable fields declared), no server error. 25 examples per operation keep the run
-under a minute."""
+schema (nullable fields declared), no server error. 10 examples per operation (every operation
+of the schema is covered) keep the run well under a minute on a quiet machine."""
 
 import pytest
 import schemathesis
@@ -37,7 +37,7 @@ schema = schemathesis.pytest.from_fixture("api_schema")
 
 @schema.parametrize()
 @settings(
-    max_examples=25,
+    max_examples=10,
     deadline=None,
     derandomize=True,
     suppress_health_check=list(HealthCheck),
