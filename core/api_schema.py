@@ -42,8 +42,10 @@ class PortalAutoSchema(AutoSchema):
         if operation and self.method == "GET" and self._is_list_view():
             for parameter in operation.get("parameters", []):
                 schema = parameter.get("schema", {})
-                for choices in (schema.get("enum"), schema.get("items", {}).get("enum")):
-                    if choices is not None and "" not in choices:
+                for part in (schema, schema.get("items", {})):
+                    choices = part.get("enum")
+                    # Only a text parameter can be empty: "" is no integer.
+                    if choices is not None and "" not in choices and part.get("type") != "integer":
                         choices.append("")
         return operation
 
