@@ -15,6 +15,11 @@ from .serializers import EventSerializer
 WHEN = ("upcoming", "past", "all")
 
 
+def network_ids() -> list[str] | None:
+    ids = existing_values(Network.objects.all(), "pk")
+    return None if ids is None else [str(pk) for pk in ids]
+
+
 class EventSchema(PortalAutoSchema):
     """``network``, ``growth_field`` and ``network_id`` take the values there are, listed as
     the schema's enums when it is generated (another value is a 400)."""
@@ -33,8 +38,8 @@ class EventSchema(PortalAutoSchema):
             ),
             OpenApiParameter(
                 "network_id",
-                int,
-                enum=existing_values(Network.objects.all(), "pk"),
+                str,  # a text enum, so that the empty value ("no filter") fits it
+                enum=network_ids(),
                 description="Veranstaltendes Netzwerk (Nummer).",
             ),
             OpenApiParameter(
