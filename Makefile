@@ -84,7 +84,7 @@ bench-pages: setup
 bench-load: setup
 	$(BIN)/python bench/load.py
 
-## bench-faults: database restarted while browsing, killed during an import (private cluster; root)
+## bench-faults: database restarted while browsing, killed during an import, Redis down, export flood (private cluster; root)
 bench-faults: setup
 	$(BIN)/python bench/faults.py
 

@@ -21,6 +21,14 @@ INSERT or UPDATE of the import is active in ``pg_stat_activity``), the database 
 clear error message (no traceback), nothing of the file is in the database, and the import
 run is recorded as failed.
 
+(c) Redis outage: gunicorn with ``CACHE_URL`` at a closed port and the page cache on: every
+page and ``/healthz`` (200, "degraded"), a save with its cache signals and an import
+(``import_leg`` exits 0 with a warning), timed against the same pages with Redis up.
+
+(d) Export flood: 8 parallel anonymous XLSX exports for 20 s while ``/`` and ``/healthz`` are
+measured (rate limit and export slots: 429 beyond them); before it, the full file twice
+(written once, then served from disk).
+
 Prints PASS/FAIL per check and writes bench/out/faults.md; exit status 1 if any check failed.
 See docs/performance.md.
 """
@@ -43,6 +51,7 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from bench.common import (  # noqa: E402
+    GENERATOR,
     OUT,
     SEED,
     Gunicorn,
@@ -62,6 +71,8 @@ OUTAGE = 5.0  # seconds the database stays stopped in the outage scenario
 BROWSE_FIRST_ID = 500_001  # the browsing data's LEG-IDs, apart from the import file's
 BROWSE_ROWS = 2_000
 ORGANISATIONS = 100_000
+# The Redis database the Redis and export scenarios may empty (the load benchmark's).
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/7"
 
 
 # --------------------------------------------------------------------------- the cluster
@@ -480,6 +491,148 @@ def judge_import(scenario, killed, *, before, after, runs, from_file):
 # --------------------------------------------------------------------------- report, main
 
 
+# --------------------------------------------------------------------------- Redis and exports
+
+DEAD_CACHE_URL = "redis://127.0.0.1:1/0"  # a closed port: every cache call is refused
+FLOOD_CLIENTS = 8
+FLOOD_SECONDS = 20.0
+EXPORT_URL = "/mitglieder/export/?format=xlsx"
+
+
+def fetch(url, timeout=30.0):
+    """(status or None, seconds, body) of one GET."""
+    start = time.time()
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return response.status, time.time() - start, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, time.time() - start, exc.read()
+    except OSError:
+        return None, time.time() - start, b""
+
+
+def seconds_summary(values):
+    if not values:
+        return "–"
+    ordered = sorted(values)
+    median = ordered[len(ordered) // 2]
+    return f"median {median * 1000:.0f} ms, max {ordered[-1] * 1000:.0f} ms ({len(values)} requests)"
+
+
+def redis_outage_scenario(env, urls, *, redis_url, rounds=5):
+    """(c) Redis out of reach (``CACHE_URL`` at a closed port), page cache on: every page,
+    ``/healthz``, a save with its signals and an import, against the same pages with Redis."""
+    scenario = Scenario(f"Redis unreachable (`CACHE_URL={DEAD_CACHE_URL}`), page cache on")
+    log(f"(c) {scenario.title}")
+    timings = {}
+    for label, cache_url in (("Redis up", redis_url), ("Redis down", DEAD_CACHE_URL)):
+        redis_env = dict(env, CACHE_URL=cache_url, PORTAL_PAGE_CACHE="True")
+        server = Gunicorn(
+            env=redis_env, workers=2, threads=2, log_path=OUT / "faults_gunicorn.log"
+        ).start()
+        try:
+            hits = [(url, *fetch(server.host + url)[:2]) for _ in range(rounds) for url in urls]
+            health = fetch(server.host + "/healthz")
+        finally:
+            server.stop()
+        timings[label] = [seconds for _, _, seconds in hits]
+        statuses = status_counts([Hit(0, 0, url, status) for url, status, _ in hits])
+        scenario.figures.append((f"pages, {label}", f"{statuses}; {seconds_summary(timings[label])}"))
+        scenario.figures.append((f"`/healthz`, {label}", f"{health[0]} {health[2].decode()[:120]}"))
+        if label == "Redis down":
+            scenario.check("every page answers 200 with Redis down",
+                           all(status == 200 for _, status, _ in hits), statuses)
+            scenario.check("/healthz answers 200, cache degraded",
+                           health[0] == 200 and b'"degraded"' in health[2], health[2].decode())
+    dead = dict(env, CACHE_URL=DEAD_CACHE_URL)
+    save = manage(
+        dead, "shell", "-c",
+        "from networks.models import Network; n = Network.objects.order_by('pk').first(); "
+        "n.description = (n.description or '') + ' '; n.save(); print('saved', n.pk)",
+        check=False, capture_output=True, text=True,
+    )
+    scenario.check("a save (model save and its cache signals, as the admin runs them) works",
+                   save.returncode == 0 and "saved" in save.stdout, save.stderr.strip()[-200:])
+    path = OUT / "faults_redis_import.csv"
+    subprocess.run(
+        [sys.executable, str(GENERATOR), "--rows", "200", "--out", str(path),
+         "--seed", str(SEED), "--first-id", "900001"],
+        check=True, capture_output=True,
+    )
+    started = time.time()
+    run = manage(dead, "import_leg", str(path), check=False, capture_output=True, text=True)
+    scenario.figures.append(("import of 200 new rows, Redis down",
+                             f"exit {run.returncode}, {time.time() - started:.1f} s"))
+    scenario.check("import_leg commits and exits 0", run.returncode == 0,
+                   run.stderr.strip()[-200:])
+    scenario.check("import_leg warns that the page cache could not be renewed",
+                   "Seiten-Cache war nicht erreichbar" in run.stderr)
+    return scenario
+
+
+def export_flood_scenario(env, *, redis_url):
+    """(d) FLOOD_CLIENTS anonymous clients ask for the XLSX export in a loop for FLOOD_SECONDS
+    while a browser measures ``/`` and ``/healthz``; before that, the same browser alone."""
+    scenario = Scenario(
+        f"export flood: {FLOOD_CLIENTS} parallel anonymous `{EXPORT_URL}` for "
+        f"{FLOOD_SECONDS:.0f} s while `/` and `/healthz` are measured"
+    )
+    log(f"(d) {scenario.title}")
+    redis_env = dict(env, CACHE_URL=redis_url, PORTAL_PAGE_CACHE="True")
+    server = Gunicorn(
+        env=redis_env, workers=2, threads=2, log_path=OUT / "faults_gunicorn.log"
+    ).start()
+    try:
+        import redis
+
+        redis.Redis.from_url(redis_url).flushdb()  # the rate limit's counters start at 0
+        # The full file before the flood (the flood uses up this address's rate limit).
+        full = [fetch(server.host + "/mitglieder/export/alle/?format=xlsx", timeout=300)
+                for _ in range(2)]
+        idle = Browser(server.host, ["/", "/healthz"])
+        idle.start()
+        time.sleep(5)
+        idle.stop()
+        exports, stop = [], threading.Event()
+
+        def flood():
+            while not stop.is_set():
+                status, seconds, _ = fetch(server.host + EXPORT_URL, timeout=120)
+                exports.append((status, seconds))
+
+        browser = Browser(server.host, ["/", "/healthz"])
+        browser.start()
+        threads = [threading.Thread(target=flood, daemon=True) for _ in range(FLOOD_CLIENTS)]
+        for thread in threads:
+            thread.start()
+        time.sleep(FLOOD_SECONDS)
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=130)
+        browser.stop()
+    finally:
+        server.stop()
+    for label, hits in (("idle", idle.hits), ("during the flood", browser.hits)):
+        for url in ("/", "/healthz"):
+            scenario.figures.append((f"`{url}` {label}", seconds_summary(
+                [h.seconds for h in hits if h.url == url and h.status == 200])))
+    served = [seconds for status, seconds in exports if status == 200]
+    scenario.figures.append(("exports", status_counts([Hit(0, 0, "", st) for st, _ in exports])))
+    scenario.figures.append(("exports answered 200", seconds_summary(served)))
+    scenario.figures.append(("full file, first and second request",
+                             ", ".join(f"{st} in {sec:.2f} s" for st, sec, _ in full)))
+    during = list(browser.hits)
+    scenario.check("`/` and `/healthz` answer 200 throughout the flood",
+                   during and all(h.status == 200 for h in during), status_counts(during))
+    scenario.check(f"no `/` or `/healthz` request takes longer than {HANG_LIMIT:.0f} s",
+                   all(h.seconds < HANG_LIMIT for h in during),
+                   f"max {max((h.seconds for h in during), default=0):.2f} s")
+    scenario.check("exports beyond the rate limit get 429",
+                   any(status == 429 for status, _ in exports))
+    return scenario
+
+
+
 def render(scenarios, header):
     lines = ["## Fault tests", "", header, ""]
     for scenario in scenarios:
@@ -502,7 +655,10 @@ def main(argv=None):
     parser.add_argument("--port", type=int, default=55432, help="the private cluster's port")
     parser.add_argument("--rows", type=int, default=ORGANISATIONS,
                         help="rows of the import that is killed")
-    parser.add_argument("--only", choices=("browse", "import"), help="one part only")
+    parser.add_argument("--only", choices=("browse", "import", "redis", "export"),
+                        help="one part only")
+    parser.add_argument("--redis-url", default=DEFAULT_REDIS_URL,
+                        help="a Redis database the Redis and export scenarios may empty")
     parser.add_argument("--keep", action="store_true", help="keep the cluster's directory")
     args = parser.parse_args(argv)
     if os.geteuid() != 0 and os.environ.get("USER") != "postgres":
@@ -511,7 +667,7 @@ def main(argv=None):
         parser.error(f"port {args.port} is in use (--port)")
 
     OUT.mkdir(parents=True, exist_ok=True)
-    import_path = export_file(args.rows, seed=SEED)
+    import_path = export_file(args.rows, seed=SEED) if args.only in (None, "import") else None
     scenarios = []
     cluster = Cluster(args.port)
     try:
@@ -542,6 +698,10 @@ def main(argv=None):
                         cluster, env, urls, kind=kind, conn_max_age=conn_max_age))
         if args.only in (None, "import"):
             scenarios.append(import_scenario(cluster, env, import_path))
+        if args.only in (None, "redis"):
+            scenarios.append(redis_outage_scenario(env, urls, redis_url=args.redis_url))
+        if args.only in (None, "export"):
+            scenarios.append(export_flood_scenario(env, redis_url=args.redis_url))
     finally:
         cluster.destroy(keep=args.keep)
 

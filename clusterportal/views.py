@@ -46,7 +46,9 @@ HEALTH_KEY = "clusterportal:healthz"
 @transaction.non_atomic_requests
 def healthz(request):
     """For the load balancer: 200 ``{"status": "ok"}`` when this instance reaches the database
-    (``SELECT 1``) and the cache, 503 with the failing check otherwise. Never cached."""
+    (``SELECT 1``) and the cache; 200 ``{"status": "degraded"}`` when only the cache is out of
+    reach (pages are then built from the database: slower, not down, so the load balancer must
+    keep the instance); 503 ``{"status": "unavailable"}`` when the database is. Never cached."""
     checks = {}
     try:
         with connection.cursor() as cursor:
@@ -60,11 +62,13 @@ def healthz(request):
         checks["cache"] = "ok" if cache.get(HEALTH_KEY) == 1 else "unavailable"
     except UNAVAILABLE:
         checks["cache"] = "unavailable"
-    healthy = all(state == "ok" for state in checks.values())
-    return JsonResponse(
-        {"status": "ok" if healthy else "unavailable", "checks": checks},
-        status=200 if healthy else 503,
-    )
+    if checks["database"] != "ok":
+        status, code = "unavailable", 503
+    elif checks["cache"] != "ok":
+        status, code = "degraded", 200
+    else:
+        status, code = "ok", 200
+    return JsonResponse({"status": status, "checks": checks}, status=code)
 
 
 def is_unavailable(error: BaseException | None) -> bool:

@@ -1,13 +1,14 @@
 """Cache-based rate limits (django-ratelimit) for the public forms."""
 
-from django.conf import settings
 from django_ratelimit.core import is_ratelimited
+
+from core.client_ip import client_ip as core_client_ip
 
 
 def client_ip(request) -> str:
-    """The client's address as the login throttling reads it (trusting AXES_PROXY_COUNT
-    proxies), so one rule decides for the whole portal."""
-    return settings.AXES_CLIENT_IP_CALLABLE(request)
+    """The client's address as the login throttling reads it (X-Forwarded-For only from
+    TRUSTED_PROXIES), so one rule decides for the whole portal."""
+    return core_client_ip(request)
 
 
 def rate_limited(request, limits: list[tuple[str, str, str]]) -> bool:

@@ -8,11 +8,14 @@
   they come from files through the LEG import alone (``imports``).
 - ``PortalHistoryAdmin``: reverting from the history is a change and needs the change
   permission (simple-history's view only asks for the view permission).
+- ``SafeAutocompleteMixin`` (in ``PortalHistoryAdmin``; inlines add it themselves): a posted
+  autocomplete value that is not a key (``"abc"`` for a number) is a form error, not a 500.
 """
 
 from django import forms
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -187,7 +190,53 @@ def import_result_errors(result) -> list[str]:
     return found
 
 
-class PortalHistoryAdmin(SimpleHistoryAdmin):
+class _SafeOptionsMixin:
+    """Django's autocomplete widget looks the posted values up to show them again; a value the
+    key cannot hold ("abc" for a number) raised there, after the form had already refused it.
+    Such values are left out of the lookup: the form shows its error with an empty choice."""
+
+    def optgroups(self, name, value, attr=None):
+        remote = self.field.remote_field
+        target = remote.model._meta.get_field(
+            getattr(remote, "field_name", None) or remote.model._meta.pk.name
+        )
+        kept = []
+        for item in value:
+            try:
+                target.to_python(item)
+            except ValidationError:
+                continue
+            kept.append(item)
+        return super().optgroups(name, kept, attr)
+
+
+class SafeAutocompleteSelect(_SafeOptionsMixin, AutocompleteSelect):
+    pass
+
+
+class SafeAutocompleteSelectMultiple(_SafeOptionsMixin, AutocompleteSelectMultiple):
+    pass
+
+
+class SafeAutocompleteMixin:
+    """Autocomplete fields (``autocomplete_fields``) with the widgets above."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = SafeAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = SafeAutocompleteSelectMultiple(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class PortalHistoryAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
     """simple-history's admin, where posting a revert needs the change permission on the row
     (its own view checks only the view permission before saving), and where the row as it is
     now decides, not only the old version shown (which may name another network)."""

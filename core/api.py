@@ -9,6 +9,7 @@ its generic views: it must not import ``rest_framework.generics``, ``viewsets`` 
 """
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -33,6 +34,21 @@ class LicensedPagination(PageNumberPagination):
 
     page_size_query_param = "page_size"
     max_page_size = 500
+
+    def get_page_size(self, request):
+        """``page_size`` as asked (at most 500); one that is not a whole number from 1 up is a
+        400 naming the parameter, as the schema declares it (DRF would use the default)."""
+        values = request.query_params.getlist(self.page_size_query_param)
+        if values:
+            try:
+                size = int(values[-1])
+            except ValueError:
+                size = 0
+            if size < 1:
+                raise serializers.ValidationError(
+                    {self.page_size_query_param: [_("Eine ganze Zahl ab 1 angeben.")]}
+                )
+        return super().get_page_size(request)
 
     def get_paginated_response(self, data):
         return Response(

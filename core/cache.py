@@ -5,8 +5,25 @@ version, so every entry built before becomes unreachable at once (and expires on
 Entries are per language: their texts (labels, dates, notices) are translated when built.
 The receivers in ``clusterportal.signals`` call ``invalidate()`` whenever the data changes;
 bulk writes that send no signals (the LEG import) call it themselves.
+
+The cache may be out of reach (a Redis outage): the backend (``core.cache_backends``)
+then answers as an empty cache, so every entry is built from the database, and a bump of the
+version is lost. ``lost_invalidations()`` counts those (the LEG import warns about them).
+
+Stale entries after an outage: a lost bump leaves the version key as it was, and if Redis comes
+back with its data (a network partition, a restart from its snapshot), every entry built before
+the outage would be served again though the data changed meanwhile. So a process that saw the
+cache fail bumps the version itself the first time it reaches the cache again
+(``current_version``): every process that was serving pages during the outage does, each once,
+and what they cost is one rebuild of each entry. A change written by a process that saw the
+outage and ended before it (the import command) is caught by the others' bump; if no other
+process touched the cache during the outage, the entries expire on their own (pages after
+``PAGE_TIMEOUT``, figures after ``TIMEOUT``), or ``manage.py invalidate_cache`` drops them at
+once. A Redis that comes back empty holds no version key: a fresh one is made (never an old
+number), so nothing stale can be read.
 """
 
+import logging
 import time
 from collections.abc import Callable
 from typing import TypeVar
@@ -20,9 +37,35 @@ TIMEOUT = 60 * 60 * 24
 
 T = TypeVar("T")
 
+logger = logging.getLogger(__name__)
+
+_lost_invalidations = 0
+# The backend's failure count when this process last found the cache answering.
+_failures_when_last_up = 0
+
+
+def _failures() -> int:
+    """How many cache operations of this process failed so far (0 for caches that never do)."""
+    failures = getattr(cache, "failures", None)
+    return failures() if callable(failures) else 0
+
+
+def lost_invalidations() -> int:
+    """How many invalidations of this process could not reach the cache so far."""
+    return _lost_invalidations
+
 
 def current_version() -> int:
+    global _failures_when_last_up
+    failures = _failures()
     version = cache.get(VERSION_KEY)
+    if _failures() != failures:
+        return 0  # out of reach: nothing is kept, so any number will do
+    if failures != _failures_when_last_up:
+        # Back after an outage this process saw: a bump may have been lost meanwhile.
+        _failures_when_last_up = failures
+        if version is not None and _bump():
+            version = cache.get(VERSION_KEY, version)
     if version is None:
         # A fresh number, never an old one: entries of an evicted version stay unreachable.
         version = time.time_ns()
@@ -45,11 +88,19 @@ def cached(key: str, builder: Callable[[], T]) -> T:
     return value
 
 
-def _bump() -> None:
+def _bump() -> bool:
+    """Make the version new; False (and a warning) if the cache could not be reached."""
+    global _lost_invalidations
+    failures = _failures()
     try:
         cache.incr(VERSION_KEY)
     except ValueError:
         cache.set(VERSION_KEY, time.time_ns(), timeout=None)
+    if _failures() == failures:
+        return True
+    _lost_invalidations += 1
+    logger.warning("Cache nicht erreichbar: die gespeicherten Seiten konnten nicht erneuert werden.")
+    return False
 
 
 def invalidate_on_commit() -> None:

@@ -114,25 +114,11 @@ def csv_response(
     return response
 
 
-def xlsx_response(
-    header: Sequence,
-    rows: Iterable[Sequence],
-    *,
-    filename: str,
-    title: str,
-    sheet: str,
-    source: str,
-    column_widths: dict[str, int] | None = None,
-) -> FileResponse:
-    """``header`` and ``rows`` as an XLSX download of open data: the rows in the sheet
-    ``sheet``, written row by row to a temporary file, and the licence sheet naming ``source``
-    (the address of the exported page); ``title`` is the workbook's title."""
-    return xlsx_sheets_response(
-        [Sheet(sheet, header, rows, column_widths)],
-        filename=filename,
-        title=title,
-        source=source,
-    )
+def write_csv(header: Sequence, rows: Iterable[Sequence], file) -> None:
+    """``header`` and ``rows`` as a CSV file written to the binary ``file`` (a download
+    written once and served from disk)."""
+    for chunk in csv_chunks(header, rows):
+        file.write(chunk)
 
 
 @dataclass
@@ -145,11 +131,12 @@ class Sheet:
     column_widths: dict[str, int] | None = None
 
 
-def xlsx_sheets_response(
-    sheets: Sequence[Sheet], *, filename: str, title: str, source: str
-) -> FileResponse:
-    """Several tables as one XLSX download of open data: a sheet each, in order, then the
-    licence sheet naming ``source``; the same cells and licence as ``xlsx_response``."""
+def write_xlsx_sheets(
+    sheets: Sequence[Sheet], file, *, title: str, source: str, note: str = ""
+) -> None:
+    """Tables as an XLSX workbook of open data saved to ``file``: a sheet each, in order
+    (openpyxl's write-only mode, row by row), then the licence sheet naming ``source`` and, if
+    given, ``note``; ``title`` is the workbook's title."""
     licence = settings.PORTAL_DATA_LICENSE
     workbook = Workbook(write_only=True)
     workbook.properties.title = title
@@ -168,16 +155,62 @@ def xlsx_sheets_response(
         for row in sheet.rows:
             # Neutralised; control characters XLSX cannot hold become U+FFFD.
             data.append([xlsx_value(value) for value in row])
-    _append_licence_sheet(workbook, source)
-
-    file = tempfile.TemporaryFile()  # noqa: SIM115 (the response closes it)
+    _append_licence_sheet(workbook, source, note)
     workbook.save(file)
+
+
+def write_xlsx(
+    header: Sequence,
+    rows: Iterable[Sequence],
+    file,
+    *,
+    title: str,
+    sheet: str,
+    source: str,
+    column_widths: dict[str, int] | None = None,
+    note: str = "",
+) -> None:
+    """``header`` and ``rows`` as a one-sheet XLSX workbook of open data saved to ``file``
+    (``write_xlsx_sheets``)."""
+    write_xlsx_sheets(
+        [Sheet(sheet, header, rows, column_widths)], file, title=title, source=source, note=note
+    )
+
+
+def xlsx_sheets_response(
+    sheets: Sequence[Sheet], *, filename: str, title: str, source: str, note: str = ""
+) -> FileResponse:
+    """Tables as an XLSX download of open data (``write_xlsx_sheets``), written to a temporary
+    file the response closes, with the licence in the ``Link`` header."""
+    file = tempfile.TemporaryFile()  # noqa: SIM115 (the response closes it)
+    write_xlsx_sheets(sheets, file, title=title, source=source, note=note)
     file.seek(0)
     response = FileResponse(
         file, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE
     )
     response["Link"] = license_link()
     return response
+
+
+def xlsx_response(
+    header: Sequence,
+    rows: Iterable[Sequence],
+    *,
+    filename: str,
+    title: str,
+    sheet: str,
+    source: str,
+    column_widths: dict[str, int] | None = None,
+    note: str = "",
+) -> FileResponse:
+    """``header`` and ``rows`` as a one-sheet XLSX download of open data."""
+    return xlsx_sheets_response(
+        [Sheet(sheet, header, rows, column_widths)],
+        filename=filename,
+        title=title,
+        source=source,
+        note=note,
+    )
 
 
 def _bold_cells(sheet, values: Iterable) -> list[WriteOnlyCell]:
@@ -189,16 +222,19 @@ def _bold_cells(sheet, values: Iterable) -> list[WriteOnlyCell]:
     return cells
 
 
-def _append_licence_sheet(workbook, source: str) -> None:
+def _append_licence_sheet(workbook, source: str, note: str = "") -> None:
     licence = settings.PORTAL_DATA_LICENSE
     sheet = workbook.create_sheet(_("Lizenz"))
     sheet.column_dimensions["A"].width = 22
     sheet.column_dimensions["B"].width = 70
-    for label, value in (
+    lines = [
         (_("Lizenz"), licence["name"]),
         (_("Lizenztext"), licence["url"]),
         (_("Namensnennung"), licence["attribution"]),
         (_("Quelle"), source),
         (_("Stand des Exports"), timezone.localdate()),
-    ):
+    ]
+    if note:
+        lines.append((_("Hinweis"), note))
+    for label, value in lines:
         sheet.append([*_bold_cells(sheet, [label]), xlsx_value(value)])

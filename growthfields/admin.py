@@ -1,7 +1,12 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from core.admin import LabelledInlineMixin, PortalHistoryAdmin, PortalImportExportMixin
+from core.admin import (
+    LabelledInlineMixin,
+    PortalHistoryAdmin,
+    PortalImportExportMixin,
+    SafeAutocompleteMixin,
+)
 from growthfields.formatting import format_key_figure
 
 from .models import (
@@ -22,7 +27,7 @@ class GrowthFieldAliasInline(LabelledInlineMixin, admin.TabularInline):
     fields = ("name",)
 
 
-class KeyFigureInline(LabelledInlineMixin, admin.TabularInline):
+class KeyFigureInline(SafeAutocompleteMixin, LabelledInlineMixin, admin.TabularInline):
     model = KeyFigure
     extra = 0
     fields = (

@@ -5,6 +5,7 @@ from core.admin import (
     LabelledInlineMixin,
     PortalExportMixin,
     PortalHistoryAdmin,
+    SafeAutocompleteMixin,
     VersionedAdminMixin,
 )
 from core.formatting import format_amount
@@ -15,7 +16,9 @@ from .models import Organisation
 from .resources import OrganisationResource
 
 
-class MembershipInline(NetworkScopedInlineMixin, LabelledInlineMixin, admin.TabularInline):
+class MembershipInline(
+    SafeAutocompleteMixin, NetworkScopedInlineMixin, LabelledInlineMixin, admin.TabularInline
+):
     """The organisation's memberships in the networks the user may reach."""
 
     model = Membership

@@ -119,30 +119,82 @@ def base_url(request) -> str:
     return settings.PORTAL_BASE_URL or f"{request.scheme}://{request.get_host()}"
 
 
-def csv_response(queryset, request):
-    """The rows as a streamed CSV file: memory stays flat however many rows there are."""
-    return spreadsheets.csv_response(
+def capped_name(name: str, capped: int | None) -> str:
+    """``mitglieder-2026-01-02.csv`` -> ``mitglieder-2026-01-02-erste-5000.csv`` when capped."""
+    if not capped:
+        return name
+    stem, extension = name.rsplit(".", 1)
+    return f"{stem}-{_('erste')}-{capped}.{extension}"
+
+
+def mark_capped(response, capped: int | None, full_url: str) -> None:
+    """For a capped file the row limit and, next to the licence link, the full file's
+    address."""
+    if capped:
+        response["X-Export-Row-Limit"] = str(capped)
+        response["Link"] = f'{response["Link"]}, <{full_url}>; rel="alternate"'
+
+
+def capped_note(capped: int, full_url: str) -> str:
+    return _(
+        "Ohne Anmeldung enthält diese Datei die ersten %(limit)s Treffer. "
+        "Der vollständige Datenbestand: %(url)s"
+    ) % {"limit": capped, "url": full_url}
+
+
+def csv_response(queryset, request, capped=None, full_url=""):
+    """The rows as a streamed CSV file: memory stays flat however many rows there are. A capped
+    file (``capped`` rows at most) says so in its name and headers, not in its rows."""
+    response = spreadsheets.csv_response(
         header(),
         rows(queryset, base_url(request)),
-        filename=filename("csv"),
+        filename=capped_name(filename("csv"), capped),
         licence=True,
         stream=True,
     )
+    mark_capped(response, capped, full_url)
+    return response
 
 
-def xlsx_response(queryset, request):
-    """The rows as an XLSX workbook with the licence sheet naming the exported result."""
+XLSX_OPTIONS = {
+    "column_widths": {"B": 40, "E": 28, "I": 30, "Q": 30, "R": 30, "S": 40},
+}
+
+
+def xlsx_response(queryset, request, capped=None, full_url=""):
+    """The rows as an XLSX workbook with the licence sheet naming the exported result; a capped
+    one says so on its licence sheet, in its name and in its headers."""
     query = request.GET.copy()
     query.pop("format", None)
     source = base_url(request) + reverse("members:list")
     if query:
         source = f"{source}?{query.urlencode()}"
-    return spreadsheets.xlsx_response(
+    response = spreadsheets.xlsx_response(
         header(),
         rows(queryset, base_url(request)),
-        filename=filename("xlsx"),
+        filename=capped_name(filename("xlsx"), capped),
         title=_("Mitglieder der Thüringer Clusternetzwerke"),
         sheet=_("Mitglieder"),
         source=source,
-        column_widths={"B": 40, "E": 28, "I": 30, "Q": 30, "R": 30, "S": 40},
+        note=capped_note(capped, full_url) if capped else "",
+        **XLSX_OPTIONS,
     )
+    mark_capped(response, capped, full_url)
+    return response
+
+
+def write_file(fmt: str, queryset, portal: str, file) -> None:
+    """Every row of ``queryset`` as a ``fmt`` ("csv" or "xlsx") file written to the binary
+    ``file``: the full file ``members.export_files`` serves from disk."""
+    if fmt == "csv":
+        spreadsheets.write_csv(header(), rows(queryset, portal), file)
+    else:
+        spreadsheets.write_xlsx(
+            header(),
+            rows(queryset, portal),
+            file,
+            title=_("Mitglieder der Thüringer Clusternetzwerke"),
+            sheet=_("Mitglieder"),
+            source=portal + reverse("members:list"),
+            **XLSX_OPTIONS,
+        )

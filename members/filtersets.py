@@ -64,9 +64,21 @@ class DirectoryOrderingFilter(django_filters.OrderingFilter):
         return column.desc(nulls_last=True) if descending else column.asc(nulls_last=True)
 
     def filter(self, qs, value):
+        value = [param for param in value or () if param]  # "sort=kind," has an empty part
         if not value:
             return qs
         return qs.order_by(*[self.get_ordering_value(param) for param in value], "pk")
+
+
+class SearchWordsField(forms.CharField):
+    """The search words as ``members.search.clean_query`` keeps them ("" for punctuation)."""
+
+    def to_python(self, value):
+        return clean_query(super().to_python(value))
+
+
+class SearchFilter(django_filters.CharFilter):
+    field_class = SearchWordsField
 
 
 class ActiveFiltersMixin:
@@ -99,17 +111,6 @@ class ActiveFiltersMixin:
                 chip["remove_url"] = url_without(self.request, name, "page")
             active.append(chip)
         return active
-
-
-class SearchWordsField(forms.CharField):
-    """The search words as ``members.search.clean_query`` keeps them ("" for punctuation)."""
-
-    def to_python(self, value):
-        return clean_query(super().to_python(value))
-
-
-class SearchFilter(django_filters.CharFilter):
-    field_class = SearchWordsField
 
 
 class DirectoryFilterForm(forms.Form):

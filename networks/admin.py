@@ -9,6 +9,7 @@ from core.admin import (
     LabelledInlineMixin,
     PortalHistoryAdmin,
     PortalImportExportMixin,
+    SafeAutocompleteMixin,
     VersionedAdminMixin,
 )
 from networks.admin_mixins import NetworkScopedAdminMixin
@@ -24,13 +25,13 @@ from .models import (
 from .resources import DeclaredMemberCountResource, MembershipResource, NetworkResource
 
 
-class NetworkGrowthFieldInline(LabelledInlineMixin, admin.TabularInline):
+class NetworkGrowthFieldInline(SafeAutocompleteMixin, LabelledInlineMixin, admin.TabularInline):
     model = NetworkGrowthField
     extra = 0
     autocomplete_fields = ("growth_field",)
 
 
-class DeclaredMemberCountInline(LabelledInlineMixin, admin.TabularInline):
+class DeclaredMemberCountInline(SafeAutocompleteMixin, LabelledInlineMixin, admin.TabularInline):
     model = DeclaredMemberCount
     extra = 0
     fields = (

@@ -96,6 +96,13 @@ def empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def private_export_dir(settings, tmp_path):
+    """The member directory's full files are written to the test's own directory."""
+    settings.PORTAL_EXPORT_DIR = tmp_path / "exports"
+    return settings.PORTAL_EXPORT_DIR
+
+
+@pytest.fixture(autouse=True)
 def private_upload_dir(settings, tmp_path):
     """Uploads (LEG and the admin's import buttons) wait in the test's own directory, never in
     the checkout's var/imports."""

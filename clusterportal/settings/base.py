@@ -186,6 +186,18 @@ PORTAL_PAGE_SIZE = 25
 # Public pages are kept rendered until the data changes (core.cache.cache_public_page).
 PORTAL_PAGE_CACHE = env.bool("PORTAL_PAGE_CACHE", default=True)
 PORTAL_MAX_PAGE_SIZE = 100
+# The member directory's export (members.views): every client (address, or account when signed
+# in) may ask for PORTAL_EXPORT_RATE exports ("10/10m": ten per ten minutes), then gets 429
+# with Retry-After; the counters are in the cache and, without it, not enforced (fail open).
+# Anonymous exports hold at most PORTAL_EXPORT_ANONYMOUS_MAX_ROWS rows and point to the full
+# file, written to PORTAL_EXPORT_DIR once per data version (and day) and served from there.
+PORTAL_EXPORT_RATE = env("PORTAL_EXPORT_RATE", default="10/10m")
+# Exports (and writes of the full file) running at once per app server process; the others get
+# 429 at once, so that a burst of downloads leaves the worker threads to the pages.
+PORTAL_EXPORT_CONCURRENCY = env.int("PORTAL_EXPORT_CONCURRENCY", default=1)
+PORTAL_EXPORT_ANONYMOUS_MAX_ROWS = env.int("PORTAL_EXPORT_ANONYMOUS_MAX_ROWS", default=5000)
+PORTAL_EXPORT_DIR = env.path("PORTAL_EXPORT_DIR", default=BASE_DIR / "var" / "exports")
+RATELIMIT_FAIL_OPEN = True
 # The licence the open data (pages' downloads and the API) is published under.
 PORTAL_DATA_LICENSE = {
     "name": env(
@@ -209,6 +221,19 @@ CACHE_DIR = env.path("CACHE_DIR", default=BASE_DIR / "var" / "cache")
 CACHES = {
     "default": env.cache("CACHE_URL", default=f"filecache://{CACHE_DIR}"),
 }
+# Redis fails open (core.cache_backends): out of reach, it answers as an empty cache,
+# so pages are built from the database and nothing answers 503 for it. Connecting and reading
+# give up after CACHE_SOCKET_TIMEOUT seconds; after a failure Redis is asked again after
+# CACHE_RETRY_SECONDS.
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "core.cache_backends.FailOpenRedisCache"
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "socket_connect_timeout": env.float("CACHE_SOCKET_TIMEOUT", default=0.5),
+            "socket_timeout": env.float("CACHE_SOCKET_TIMEOUT", default=0.5),
+            "RETRY_SECONDS": env.float("CACHE_RETRY_SECONDS", default=5),
+        }
+    )
 # django-ratelimit counts in the default cache. Django's own RedisCache (production's CACHE_URL)
 # counts atomically but is not on the library's list (W001). The local-memory cache of
 # development and tests counts per process (E003): with several app servers, set CACHE_URL.
@@ -283,7 +308,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "core.api.LicensedPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.api_schema.PortalAutoSchema",
     "DEFAULT_VERSIONING_CLASS": None,
 }
 SPECTACULAR_SETTINGS = {
@@ -298,32 +323,17 @@ SPECTACULAR_SETTINGS = {
 # Login throttling (django-axes 8). After AXES_FAILURE_LIMIT failed logins for the same user
 # name from the same address, that combination is locked out for AXES_COOLOFF_MINUTES (every
 # further attempt during the lockout starts the wait again); a successful login clears the
-# count. Behind a reverse proxy set AXES_PROXY_COUNT to the number of proxies in front of the
-# application: the client's address is then read from X-Forwarded-For, counting that many
-# entries from the right (the ones our own proxies appended), never from the left, which the
-# client can forge. django-ipware, which axes would use for this, is not installed, so
-# axes_client_ip does it; 0 (the default) uses REMOTE_ADDR and ignores the header.
+# count. The client's address is REMOTE_ADDR, unless the request comes from one of the
+# TRUSTED_PROXIES (addresses or networks, "10.0.0.1,192.168.0.0/24"; empty by default): only
+# then is X-Forwarded-For read, from the right, skipping the trusted proxies' own entries; the
+# first other entry is the client. A client reaching the app directly cannot choose its address
+# with a forged header. django-ipware is not installed, so core.client_ip does it
+# (the export's rate limit counts per client the same way).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.int("AXES_COOLOFF_MINUTES", default=15) / 60  # hours, as axes reads it
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
 AXES_VERBOSE = False  # no "AXES: BEGIN" line from every process at start
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
-
-
-def axes_client_ip(request):
-    """The client's address: REMOTE_ADDR, or behind AXES_IPWARE_PROXY_COUNT trusted proxies the
-    X-Forwarded-For entry that many places from the right (REMOTE_ADDR if there are fewer)."""
-    from django.conf import settings
-
-    count = settings.AXES_IPWARE_PROXY_COUNT or 0
-    remote = request.META.get("REMOTE_ADDR", "")
-    if count <= 0:
-        return remote
-    header = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    forwarded = [entry.strip() for entry in header.split(",") if entry.strip()]
-    return forwarded[-count] if len(forwarded) >= count else remote
-
-
-AXES_CLIENT_IP_CALLABLE = axes_client_ip
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+AXES_CLIENT_IP_CALLABLE = "core.client_ip.client_ip"

@@ -38,9 +38,8 @@ STORAGES = {
 # Behind the reverse proxy, which terminates TLS and sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
-# Login throttling counts per client address: behind one proxy, the right-most entry of
-# X-Forwarded-For (the one our proxy appended). Without the header, REMOTE_ADDR.
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=1)
+# Login throttling counts per client address: set TRUSTED_PROXIES to the reverse proxy's
+# address(es) (base.py reads it); X-Forwarded-For is read only for requests coming from there.
 # The load balancer asks the app servers directly, over plain HTTP.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = True

@@ -13,6 +13,9 @@ MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith("whitenoise.")]  # noqa:
 # Tests measure the pages themselves; the page cache has its own tests.
 PORTAL_PAGE_CACHE = False
 
+# Test clients leave streamed responses open: exports would keep their slots (members.views).
+# The tests of the slots set their own limit.
+PORTAL_EXPORT_CONCURRENCY = 10_000
 # Mail queued by the tests is "sent" into django.core.mail.outbox; the SMTP tests point the
 # backend at their own server.
 POST_OFFICE = {

@@ -52,7 +52,7 @@ class KeyFigureSerializer(serializers.ModelSerializer):
 
     source = SourceSerializer(read_only=True)
     reference_date = serializers.SerializerMethodField()
-    edition = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    edition = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
 
     class Meta:
         model = KeyFigure
@@ -83,6 +83,7 @@ class GrowthFieldSerializer(serializers.ModelSerializer):
     parent = serializers.SlugRelatedField(
         slug_field="slug",
         read_only=True,
+        allow_null=True,
     )
     parts = serializers.SlugRelatedField(
         slug_field="slug",
@@ -99,6 +100,7 @@ class GrowthFieldSerializer(serializers.ModelSerializer):
     )
     assessment_source = SourceSerializer(
         read_only=True,
+        allow_null=True,
         help_text="Quelle der Stärken und Schwächen.",
     )
     wz_codes = serializers.ListField(

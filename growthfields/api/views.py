@@ -16,6 +16,9 @@ class GrowthFieldViewSet(LicenseLinkMixin, ReadOnlyModelViewSet):
     )
     serializer_class = GrowthFieldSerializer
     lookup_field = "slug"
+    # Any value up to the next "/" reaches the view: an unknown one is a JSON 404 (as the
+    # schema says), not the site's HTML 404 page.
+    lookup_value_regex = "[^/]+"
     filter_backends = []
 
 

@@ -62,6 +62,7 @@ class NetworkSerializer(serializers.ModelSerializer):
     )
     profile_source = SourceSerializer(
         read_only=True,
+        allow_null=True,
         help_text="Quelle des Profils.",
     )
     growth_fields = NetworkGrowthFieldSerializer(

@@ -1,6 +1,7 @@
 """Login throttling (django-axes): five failed logins lock the user name for that address out,
 with a German page saying when to try again; another address is not locked; the lock ends
-with the cool-off; behind a reverse proxy the address comes from X-Forwarded-For."""
+with the cool-off; the address comes from X-Forwarded-For only when the request comes from a
+configured proxy (TRUSTED_PROXIES)."""
 
 import datetime
 
@@ -11,7 +12,7 @@ from django.test import RequestFactory, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from clusterportal.settings.base import axes_client_ip
+from core.client_ip import client_ip as axes_client_ip
 
 pytestmark = pytest.mark.django_db
 
@@ -84,11 +85,40 @@ def test_the_lock_ends_after_the_cool_off(client, staff):
     assert login(client, PASSWORD).status_code == 302
 
 
-@override_settings(AXES_IPWARE_PROXY_COUNT=1)
-def test_behind_one_proxy_the_forwarded_address_counts(client, staff):
-    """Behind one proxy (same REMOTE_ADDR for everyone), clients are told apart by the address
+PROXY = "10.0.0.1"
+
+
+def fail_rotating(client, times, **headers):
+    """``times`` wrong passwords, each with a different forged X-Forwarded-For address."""
+    return [
+        login(client, "falsch", HTTP_X_FORWARDED_FOR=f"198.51.100.{n}", **headers).status_code
+        for n in range(1, times + 1)
+    ]
+
+
+def test_forged_forwarded_addresses_from_a_client_are_ignored(client, staff):
+    """12 wrong passwords sent directly (no proxy configured), each with another forged
+    X-Forwarded-For address: the address is REMOTE_ADDR, so the fifth locks the user out."""
+    statuses = fail_rotating(client, 12, REMOTE_ADDR="192.0.2.66")
+    assert statuses[:4] == [200] * 4
+    assert statuses[4:] == [429] * 8
+    assert login(client, PASSWORD, REMOTE_ADDR="192.0.2.66").status_code == 429
+
+
+@override_settings(TRUSTED_PROXIES=[PROXY])
+def test_forged_forwarded_addresses_from_a_non_proxy_address_are_ignored(client, staff):
+    """With a proxy configured, a request from any other address still counts by its
+    REMOTE_ADDR: the header is read only from the proxy."""
+    statuses = fail_rotating(client, 12, REMOTE_ADDR="192.0.2.66")
+    assert statuses[4:] == [429] * 8
+    assert login(client, PASSWORD, REMOTE_ADDR="192.0.2.66").status_code == 429
+
+
+@override_settings(TRUSTED_PROXIES=[PROXY])
+def test_behind_the_proxy_the_forwarded_address_counts(client, staff):
+    """From the proxy (same REMOTE_ADDR for everyone), clients are told apart by the address
     the proxy appended to X-Forwarded-For; a forged entry to its left changes nothing."""
-    proxy = {"REMOTE_ADDR": "10.0.0.1"}
+    proxy = {"REMOTE_ADDR": PROXY}
     fail(client, 5, HTTP_X_FORWARDED_FOR="203.0.113.7", **proxy)
     forged = "198.51.100.1, 203.0.113.7"
     assert login(client, PASSWORD, HTTP_X_FORWARDED_FOR=forged, **proxy).status_code == 429
@@ -96,13 +126,63 @@ def test_behind_one_proxy_the_forwarded_address_counts(client, staff):
     assert login(client, PASSWORD, HTTP_X_FORWARDED_FOR=other, **proxy).status_code == 302
 
 
-def test_the_client_address_honours_the_proxy_count():
-    """0 proxies: REMOTE_ADDR, the header ignored; n proxies: the n-th entry from the right;
-    fewer entries than proxies: REMOTE_ADDR."""
-    request = RequestFactory().get(
-        "/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="1.1.1.1, 203.0.113.7, 10.0.0.1"
+@override_settings(TRUSTED_PROXIES=[PROXY])
+def test_rotating_forged_entries_through_the_proxy_still_lock(client, staff):
+    """Through the proxy, forged entries to the left of the one it appended rotate in vain."""
+    statuses = [
+        login(
+            client,
+            "falsch",
+            HTTP_X_FORWARDED_FOR=f"198.51.100.{n}, 203.0.113.7",
+            REMOTE_ADDR=PROXY,
+        ).status_code
+        for n in range(1, 13)
+    ]
+    assert statuses[4:] == [429] * 8
+
+
+def test_the_client_address_trusts_the_header_only_from_a_configured_proxy():
+    """No proxies: REMOTE_ADDR, the header ignored; REMOTE_ADDR a proxy: the right-most entry
+    that is not a proxy itself (networks allowed); not an address, or no entry: the last
+    trusted hop."""
+    header = "1.1.1.1, 203.0.113.7, 10.0.0.1"
+    cases = [
+        ([], "10.0.0.2", header, "10.0.0.2"),
+        (["10.0.0.1"], "10.0.0.2", header, "10.0.0.2"),
+        (["10.0.0.2"], "10.0.0.2", header, "10.0.0.1"),
+        (["10.0.0.0/24"], "10.0.0.2", header, "203.0.113.7"),
+        (["10.0.0.0/24", "203.0.113.7"], "10.0.0.2", header, "1.1.1.1"),
+        (["10.0.0.0/24"], "10.0.0.2", "", "10.0.0.2"),
+        (["10.0.0.0/24"], "10.0.0.2", "<script>, 10.0.0.5", "10.0.0.5"),
+        (["10.0.0.0/24"], "10.0.0.2", "2001:db8::1", "2001:db8::1"),
+    ]
+    for proxies, remote, forwarded, expected in cases:
+        request = RequestFactory().get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
+        with override_settings(TRUSTED_PROXIES=proxies):
+            assert axes_client_ip(request) == expected, (proxies, forwarded)
+
+
+def test_production_settings_ignore_a_forged_header_from_a_direct_client():
+    """With production settings and no TRUSTED_PROXIES (a client reaching gunicorn directly),
+    a forged X-Forwarded-For does not change the address throttling counts."""
+    import subprocess
+
+    from tests.deploy.servers import PYTHON, REPO_ROOT, production_env
+
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "from django.test import RequestFactory; from django.utils.module_loading import "
+        "import_string; "
+        "r = RequestFactory().get('/', REMOTE_ADDR='192.0.2.66', "
+        "HTTP_X_FORWARDED_FOR='198.51.100.1'); "
+        "print(import_string(settings.AXES_CLIENT_IP_CALLABLE)(r))"
     )
-    expected = {0: "10.0.0.2", 1: "10.0.0.1", 2: "203.0.113.7", 3: "1.1.1.1", 4: "10.0.0.2"}
-    for count, address in expected.items():
-        with override_settings(AXES_IPWARE_PROXY_COUNT=count):
-            assert axes_client_ip(request) == address, count
+    result = subprocess.run(
+        [PYTHON, "-c", code],
+        cwd=REPO_ROOT,
+        env=production_env(),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.strip() == "192.0.2.66"

@@ -6,6 +6,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from core import cache as portal_cache
 from imports.choices import RunStatus
 from imports.services import DATABASE_ERRORS, database_error_message, leg_import_run
 
@@ -69,6 +70,7 @@ class Command(BaseCommand):
         interactive = sys.stderr.isatty() and options.get("verbosity", 1) > 0
         progress = Progress(self.stderr._out, interactive)
         max_bytes = max_mb * 1024 * 1024 if max_mb else settings.LEG_IMPORT_COMMAND_MAX_BYTES
+        lost_invalidations = portal_cache.lost_invalidations()
         try:
             run = leg_import_run(
                 path=path, dry_run=dry_run, progress=progress, max_bytes=max_bytes
@@ -87,6 +89,13 @@ class Command(BaseCommand):
             else:
                 self.stdout.write(self.style.WARNING(f"Warnung: {line}"))
         self.stdout.write(self.summary(run))
+        if portal_cache.lost_invalidations() != lost_invalidations:
+            # The data is written (or refused) all the same: the exit status describes the data.
+            self.stderr.write(
+                "Warnung: Der Seiten-Cache war nicht erreichbar und konnte nicht erneuert werden; "
+                "öffentliche Seiten können den alten Stand zeigen, bis er wieder erreichbar ist "
+                "(dann erneuern ihn die App-Server) oder bis `manage.py invalidate_cache` läuft."
+            )
         if run.status in (RunStatus.REFUSED, RunStatus.FAILED):
             self.stderr.write(run.message or "Die Datei wurde abgelehnt.")
             sys.exit(1)
