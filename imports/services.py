@@ -85,6 +85,8 @@ def leg_import_apply(plan: ImportPlan, *, run: ImportRun, user=None) -> None:
         apply_companies(plan.company, run=run, **history)
     if plan.key_figures and plan.key_figures.writes:
         keyfigures.apply_key_figures(plan.key_figures, **history)
+    if plan.company and plan.digests:
+        plan.digests.record(run=run, issues=plan.issues)
 
 
 def _record_counts(run: ImportRun, plan: ImportPlan) -> None:
@@ -97,6 +99,9 @@ def _record_counts(run: ImportRun, plan: ImportPlan) -> None:
         run.updated = len(plan.company.updated)
         run.unchanged = plan.company.unchanged
         run.not_in_file = plan.company.not_in_file
+    if plan.digests:
+        run.unseen = plan.digests.unseen
+        run.unseen_warning_runs = sorted(filter(None, plan.digests.warning_runs))
     if plan.key_figures:
         run.key_figures_created = len(plan.key_figures.created)
         run.key_figures_updated = len(plan.key_figures.updated)

@@ -166,6 +166,8 @@ def run_counts(run):
             (_("unverändert"), run.unchanged),
             (_("nicht in der Datei"), run.not_in_file),
         ]
+        if run.unseen:
+            counts.append((_("davon ungeprüft übersprungen"), run.unseen))
     if run.key_figures_created or run.key_figures_updated or run.key_figures_unchanged:
         counts += [
             (_("Kennzahlen neu"), run.key_figures_created),

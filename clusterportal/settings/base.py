@@ -157,6 +157,9 @@ LEG_IMPORT_MAX_ROWS = env.int("LEG_IMPORT_MAX_ROWS", default=500_000)
 LEG_IMPORT_MAX_COLUMNS = env.int("LEG_IMPORT_MAX_COLUMNS", default=200)
 # Uploaded files wait here between preview and confirm; never below MEDIA_ROOT (not served).
 LEG_IMPORT_UPLOAD_DIR = env.path("LEG_IMPORT_UPLOAD_DIR", default=BASE_DIR / "var" / "imports")
+# A row exactly as last imported (and its organisation unedited since) costs a hash, not a
+# cleaning and comparison (imports.digest). Off: every row goes the full path.
+LEG_IMPORT_DIGESTS = env.bool("LEG_IMPORT_DIGESTS", default=True)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o600
 
