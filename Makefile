@@ -36,8 +36,11 @@ setup: $(STAMP) $(KERN)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_reference_data
 
-## run: setup, then serve at http://$(HOST):$(PORT)
+## run: setup, then serve at http://$(HOST):$(PORT), with the import worker for large uploads
+##      beside it (stopped with the server)
 run: setup
+	$(BIN)/python manage.py import_worker --interval 2 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## demo: optional, after setup: a realistic sample (300 organisations from a synthetic LEG export,

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .choices import RunOrigin, RunStatus, Severity
+from .choices import BackgroundJob, RunOrigin, RunStatus, Severity
 
 
 class ImportRun(models.Model):
@@ -132,6 +132,18 @@ class ImportRun(models.Model):
         null=True,
         blank=True,
         help_text=_("Zeitpunkt der Änderungen; so steht er in der Änderungshistorie."),
+    )
+    background = models.CharField(
+        verbose_name=_("Hintergrundauftrag"),
+        max_length=10,
+        choices=BackgroundJob.choices,
+        blank=True,
+        help_text=_("Was der Hintergrundprozess mit einer großen Datei tut (imports.tasks)."),
+    )
+    worker_started_at = models.DateTimeField(
+        verbose_name=_("vom Hintergrundprozess begonnen"),
+        null=True,
+        blank=True,
     )
     reverted_at = models.DateTimeField(
         verbose_name=_("rückgängig gemacht"),

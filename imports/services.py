@@ -119,15 +119,18 @@ def leg_import_run(
     progress=_noop,
     keep_file: bool = False,
     max_bytes: int | None = None,
+    run: ImportRun | None = None,
 ) -> ImportRun:
     """Plan and, unless refused or a dry run, apply an import; always record the run.
 
     With ``keep_file`` (the back office's preview) the run stays a preview and remembers the
-    stored file and the plan's fingerprint for ``leg_import_confirm``.
+    stored file and the plan's fingerprint for ``leg_import_confirm``. ``run`` is a run queued
+    for the background worker (``imports.tasks``) to fill in, instead of a new one.
     """
     started = time.monotonic()
     path = Path(path)
-    run = ImportRun(origin=origin, user=user, file_name=file_name or path.name)
+    if run is None:
+        run = ImportRun(origin=origin, user=user, file_name=file_name or path.name)
     try:
         plan = leg_import_plan(
             path=path, file_name=run.file_name, progress=progress, max_bytes=max_bytes
@@ -200,7 +203,7 @@ class PreviewOutdated(Exception):
 
 
 @_gc_paused()
-def leg_import_confirm(*, run: ImportRun, user) -> ImportRun:
+def leg_import_confirm(*, run: ImportRun, user, progress=_noop) -> ImportRun:
     """Carry out a previewed run exactly as previewed, or refuse with a fresh preview.
 
     The run is locked, so two confirmations of one preview cannot both write. Whatever the
@@ -219,7 +222,7 @@ def leg_import_confirm(*, run: ImportRun, user) -> ImportRun:
             import_run_release_file(run=run)
             refusal = ValueError(run.message)
         else:
-            plan = leg_import_plan(path=path, file_name=run.file_name)
+            plan = leg_import_plan(path=path, file_name=run.file_name, progress=progress)
             if plan.refused or plan.fingerprint() != run.plan_fingerprint:
                 run.status = RunStatus.SUPERSEDED
                 run.message = (
@@ -234,6 +237,7 @@ def leg_import_confirm(*, run: ImportRun, user) -> ImportRun:
                     stored_upload_remove(path)
                 refusal = PreviewOutdated(new_run)
             else:
+                progress("Schreiben")
                 _apply_into(run, plan, user=user)
                 run.duration = (run.duration or 0) + time.monotonic() - started
                 run.user = user
