@@ -193,3 +193,18 @@ def test_a_small_upload_is_still_previewed_in_the_request(superuser_client, uplo
     run = upload_run(superuser_client, leg_csv(*ROWS))
     assert (run.status, run.created) == (RunStatus.PREVIEW, 40)
     assert DBTaskResult.objects.count() == 0
+
+
+def test_the_upload_cleanup_keeps_the_files_the_worker_still_needs(
+    superuser_client, upload_dir, large
+):
+    """``cleanup_import_uploads`` leaves the stored file of a queued or running run alone."""
+    queued = upload_run(superuser_client, large)
+    running = upload_run(superuser_client, large)
+    assert progress.started(running.pk)
+
+    call_command("cleanup_import_uploads", stdout=StringIO())
+
+    for run in (queued, running):
+        run.refresh_from_db()
+        assert run.stored_file and Path(run.stored_file).exists()

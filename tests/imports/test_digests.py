@@ -229,18 +229,19 @@ def _history():
     def reason(text):
         return re.sub(r"#\d+", lambda m: runs.get(m.group(0), m.group(0)), text or "")
 
-    organisations = [
-        (row[0], row[1], reason(row[2]), row[3:])
+    # Sorted by run, then LEG-ID: one INSERT … SELECT writes a run's entries in heap order.
+    organisations = sorted(
+        (reason(row[2]), row[0], row[1], row[3:])
         for row in Organisation.history.order_by("history_id").values_list(
             "leg_id", "history_type", "history_change_reason", *Organisation.DATA_FIELDS
         )
-    ]
-    memberships = [
-        (leg_id, network, kind, reason(why))
+    )
+    memberships = sorted(
+        (reason(why), leg_id, network, kind)
         for leg_id, network, kind, why in Membership.history.order_by("history_id").values_list(
             "organisation__leg_id", "network_id", "history_type", "history_change_reason"
         )
-    ]
+    )
     return organisations, memberships
 
 
