@@ -36,9 +36,9 @@ setup: $(STAMP) $(KERN)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_reference_data
 
-## run: setup, then serve at http://$(HOST):$(PORT); meanwhile the mail queue is sent every
-##      $(MAIL_INTERVAL) s in the background (printed here unless EMAIL_URL names an SMTP server;
-##      docs/operations.md#mail). Ctrl-C stops both.
+## run: setup, then serve at http://$(HOST):$(PORT); beside it the import worker for large
+##      uploads, and the mail queue sent every $(MAIL_INTERVAL) s (printed here unless EMAIL_URL
+##      names an SMTP server; docs/operations.md#mail). Ctrl-C stops all three.
 MAIL_INTERVAL ?= 10
 run: setup
 	@echo "Mail: the queue is sent every $(MAIL_INTERVAL) s (manage.py send_queued_mail); without EMAIL_URL it is printed here."
@@ -46,7 +46,8 @@ run: setup
 	    $(BIN)/python manage.py send_queued_mail --log-level 1 2>&1 | grep -Ev '^\[INFO\]| INFO post_office '; \
 	    sleep $(MAIL_INTERVAL); \
 	  done ) & mailer=$$!; \
-	trap 'kill $$mailer 2>/dev/null' EXIT INT TERM; \
+	$(BIN)/python manage.py import_worker --interval 2 & worker=$$!; \
+	trap 'kill $$mailer $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## demo: optional, after setup: a realistic sample (300 organisations from a synthetic LEG export,

@@ -15,9 +15,14 @@ dropped and created afresh; SQLite: bench/out/bench.sqlite3):
 2. ``import_leg`` of the file into an empty database, in-process, plus once as a
    ``manage.py import_leg`` subprocess (wall time including start-up, for information);
 3. ``import_leg`` of the same file again (all unchanged);
-4. ``import_leg`` of a later export in which every tenth row's ``Stand`` moved on a year;
+   (3f) the same once more with ``LEG_IMPORT_DIGESTS`` off: every row cleaned and compared;
+4. ``import_leg`` of a later export in which every tenth row's ``Stand`` moved on a year
+   (with the digest path: only the changed rows are cleaned);
 5. a plain django-import-export ModelResource (bench/leg_resource.py) on the first
-   ``--resource-rows`` rows, scaled per row to ``--rows`` for the comparison.
+   ``--resource-rows`` rows, scaled per row to ``--rows`` for the comparison;
+6. the back office's path of the export into an empty database through the import worker
+   (``imports.tasks``): the upload request, the worker's preview, the confirmation request,
+   the worker's write.
 
 Timings, SQL statement counts and RSS come from one pass, tracemalloc peaks from a second pass
 of the same steps (tracemalloc slows allocation-heavy code down, so it must not be on while the
@@ -56,7 +61,7 @@ from bench.common import (  # noqa: E402
     setup_django,
 )
 
-BENCH_DB = "clusterportal_bench"
+BENCH_DB = os.environ.get("BENCH_DB", "clusterportal_bench")
 SQLITE_PATH = OUT / "bench.sqlite3"
 STAGE = "bench_leg_stage"
 DEFAULT_PG_SERVER = "postgres://postgres@127.0.0.1:5432"
@@ -163,7 +168,9 @@ class Bench:
 
     def reset(self):
         """Organisations, their links, memberships, history and import runs emptied."""
-        from imports.models import ImportRun, ImportRunLink
+        from django_tasks_db.models import DBTaskResult
+
+        from imports.models import ImportedRowDigest, ImportRun, ImportRunLink
         from members.models import Organisation
         from networks.models import Membership
 
@@ -174,15 +181,17 @@ class Bench:
             Organisation.growth_fields.through,
             Organisation.history.model,
             ImportRunLink,
+            ImportedRowDigest,
             Organisation,
             ImportRun,
+            DBTaskResult,
         ]
         quote = self.connection.ops.quote_name
         tables = [quote(model._meta.db_table) for model in models]
         with self.connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
             if self.vendor == "postgresql":
-                cursor.execute(f"TRUNCATE {', '.join(tables)}")
+                cursor.execute(f"TRUNCATE {', '.join(tables)} CASCADE")
             else:
                 for table in tables:
                     cursor.execute(f"DELETE FROM {table}")
@@ -273,6 +282,7 @@ class Bench:
 
     def written_tables(self):
         """The tables import (2) writes, parents first."""
+        from imports.models import ImportedRowDigest
         from members.models import Organisation
         from networks.models import Membership
 
@@ -282,6 +292,7 @@ class Bench:
             Organisation.growth_fields.through,
             Membership,
             Membership.history.model,
+            ImportedRowDigest,
         ]
         return [model._meta.db_table for model in models]
 
@@ -300,7 +311,8 @@ class Bench:
             if self.vendor == "postgresql":
                 # The runs' link table refers to organisations too; (2) leaves it empty.
                 truncated = [*tables, ImportRunLink._meta.db_table]
-                cursor.execute(f"TRUNCATE {', '.join(map(quote, truncated))}")
+                # CASCADE: contact enquiries refer to organisations (none in this database).
+                cursor.execute(f"TRUNCATE {', '.join(map(quote, truncated))} CASCADE")
             else:
                 for table in reversed(tables):
                     cursor.execute(f"DELETE FROM {quote(table)}")
@@ -339,6 +351,67 @@ class Bench:
             "warnings": run.warning_count,
             "engine_duration": run.duration,
         }
+
+    def engine_full(self, path):
+        """``engine`` with every row cleaned and compared (no digests)."""
+        self.settings.LEG_IMPORT_DIGESTS = False
+        try:
+            return self.engine(path)
+        finally:
+            self.settings.LEG_IMPORT_DIGESTS = True
+
+    def admin_client(self):
+        from django.contrib.auth import get_user_model
+        from django.test import Client
+
+        self.settings.ALLOWED_HOSTS = [*self.settings.ALLOWED_HOSTS, "testserver"]
+        self.settings.LEG_IMPORT_BACKGROUND_BYTES = 0  # every upload through the worker
+        user, _ = get_user_model().objects.get_or_create(
+            username="bench-admin", defaults={"is_staff": True, "is_superuser": True}
+        )
+        client = Client()
+        client.force_login(user)
+        return client
+
+    def admin_steps(self, mode):
+        """The back office's path through the worker: four steps, each measured on its own."""
+        from django.urls import reverse
+        from django_tasks_db.models import DBTaskResult
+
+        from imports.choices import RunStatus
+        from imports.models import ImportRun
+
+        client = self.admin_client()
+        state = {}
+
+        def upload():
+            with self.paths["export"].open("rb") as stream:
+                response = client.post(reverse("admin:imports_importrun_upload"), {"file": stream})
+            state["run"] = ImportRun.objects.latest("pk")
+            return {"status": response.status_code, "run": state["run"].status}
+
+        def worker():
+            job = DBTaskResult.objects.filter(status="READY").order_by("enqueued_at").first()
+            job.task.call(*job.args_kwargs["args"], **job.args_kwargs["kwargs"])
+            job.delete()
+            run = ImportRun.objects.get(pk=state["run"].pk)
+            return {"run": run.status, "created": run.created, "message": run.message[:200]}
+
+        def confirm():
+            url = reverse("admin:imports_importrun_confirm", args=[state["run"].pk])
+            response = client.post(url)
+            run = ImportRun.objects.get(pk=state["run"].pk)
+            return {"status": response.status_code, "run": run.status}
+
+        steps = {
+            "admin_upload": self.measure(mode, upload),
+            "admin_preview": self.measure(mode, worker),
+            "admin_confirm": self.measure(mode, confirm),
+            "admin_write": self.measure(mode, worker),
+        }
+        if steps["admin_write"]["info"]["run"] != RunStatus.IMPORTED:
+            sys.exit(f"admin path: {steps['admin_write']['info']}")
+        return steps
 
     def model_resource(self):
         import tablib
@@ -387,12 +460,13 @@ class Bench:
         steps["floor"] = self.measure(mode, self.floor, prepare=self.create_stage)
         steps["floor"]["info"] = {"staged": self.staged()}
         self.reset()
-        for key, path in (
-            ("import_new", self.paths["export"]),
-            ("import_same", self.paths["export"]),
-            ("import_later", self.paths["later"]),
+        for key, path, engine in (
+            ("import_new", self.paths["export"], self.engine),
+            ("import_same", self.paths["export"], self.engine),
+            ("import_same_full", self.paths["export"], self.engine_full),
+            ("import_later", self.paths["later"], self.engine),
         ):
-            steps[key] = self.measure(mode, lambda path=path: self.engine(path))
+            steps[key] = self.measure(mode, lambda path=path, engine=engine: engine(path))
             if key == "import_new":
                 # The state after (2) is put back, so (3) and (4) start from it.
                 steps["schema_floor"] = self.measure(
@@ -401,6 +475,8 @@ class Bench:
         steps["organisations_after"] = self.organisation_count()
         self.reset()
         steps["resource"] = self.measure(mode, self.model_resource)
+        self.reset()
+        steps.update(self.admin_steps(mode))
         for key, step in steps.items():
             if isinstance(step, dict):
                 took = step.get("seconds", step.get("traced_seconds"))
@@ -481,10 +557,22 @@ def child(args):
     finish(args)
 
 
+ADMIN_STEPS = ("admin_upload", "admin_preview", "admin_confirm", "admin_write")
+
+
 def best_steps(args, timed, memory):
     """Per step: the best timed pass's figures, with the memory pass's tracemalloc peak."""
     steps = {}
-    for key in ("floor", "schema_floor", "import_new", "import_same", "import_later", "resource"):
+    for key in (
+        "floor",
+        "schema_floor",
+        "import_new",
+        "import_same",
+        "import_same_full",
+        "import_later",
+        "resource",
+        *ADMIN_STEPS,
+    ):
         runs = [t[key] for t in timed]
         best = min(runs, key=lambda r: r["seconds"])
         steps[key] = {
@@ -538,9 +626,9 @@ def render_header(result):
         "",
         f"Machine: {result['machine']}. Each cell: the figure (× the floor's figure).",
         "",
-        f"| Step | Rows | Seconds | Rows/s | Peak Python allocations (tracemalloc) "
+        f"| Step | Rows | Seconds | × (1′) | Rows/s | Peak Python allocations (tracemalloc) "
         f"| {rss_label} | SQL statements |",
-        "|---|--:|--:|--:|--:|--:|--:|",
+        "|---|--:|--:|--:|--:|--:|--:|--:|",
     ]
 
 
@@ -548,6 +636,7 @@ def render(result):
     steps = result["steps"]
     floor = steps["floor"]
     floor_rate = floor["rows"] / floor["seconds"]
+    schema_seconds = steps["schema_floor"]["seconds"]
     lines = render_header(result)
 
     def row(label, rows, seconds, peak, rss, statements):
@@ -556,6 +645,7 @@ def render(result):
             label,
             f"{rows:,}",
             f"{seconds:,.2f}{_times(seconds, floor['seconds'])}",
+            f"{seconds / schema_seconds:.2f}",
             f"{rate:,.0f}{_times(rate, floor_rate)}",
             "—" if peak is None
             else f"{_mib(peak)}{_times(peak, floor['tracemalloc_peak'], minimum=MiB)}",
@@ -581,7 +671,7 @@ def render(result):
     written = steps["schema_floor"]["info"]["rows_written"]
     engine_row(
         f"(1′) (2)'s rows, already clean, back into the real tables with INSERT … SELECT "
-        f"({written:,} rows in 5 tables; no Python: the schema's own floor)",
+        f"({written:,} rows in 6 tables; no Python: the schema's own floor)",
         "schema_floor",
     )
     engine_row("(2) `import_leg`, empty database (in-process)", "import_new")
@@ -589,13 +679,17 @@ def render(result):
     label = "(2′) `manage.py import_leg` subprocess, wall time incl. start-up (informational)"
     if command["seconds"] is None:
         lines.append(f"| {label} | {command['rows']:,} | failed: {command['error']} "
-                     "| — | — | — | — |")
+                     "| — | — | — | — | — |")
     else:
         row(label, command["rows"], command["seconds"], None,
             f"{_mib(command['max_rss'])} max RSS of the process", "—")
-    engine_row("(3) `import_leg`, same file again (all unchanged)", "import_same")
+    engine_row("(3) `import_leg`, same file again (all unchanged; digest path)", "import_same")
     engine_row(
-        f"(4) `import_leg`, later export ({100 // CHANGE_EVERY} % of rows changed)",
+        "(3f) the same with `LEG_IMPORT_DIGESTS=False` (every row cleaned and compared)",
+        "import_same_full",
+    )
+    engine_row(
+        f"(4) `import_leg`, later export ({100 // CHANGE_EVERY} % of rows changed; digest path)",
         "import_later",
     )
     res = steps["resource"]
@@ -609,6 +703,14 @@ def render(result):
         f"× {scale:g}; memory not scaled)",
         result["rows"], res["seconds"] * scale, None, "—", round(res["statements"] * scale),
     )
+
+    for key, label in (
+        ("admin_upload", "(6a) back office: upload request (file stored, job queued)"),
+        ("admin_preview", "(6b) back office: the worker's preview"),
+        ("admin_confirm", "(6c) back office: confirmation request (job queued)"),
+        ("admin_write", "(6d) back office: the worker's write"),
+    ):
+        engine_row(label, key)
 
     return "\n".join(lines + render_outcome(result))
 
@@ -652,6 +754,18 @@ def render_outcome(result):
         f"The database alone, writing (2)'s rows with no Python (1′), takes "
         f"{schema / floor['seconds']:.1f}× the floor; (2) is "
         f"{steps['import_new']['seconds'] / schema:.1f}× (1′).",
+        "Issue 15's targets: (2) ≤ 1.5 × (1′): {:.2f} {}; (3) ≤ 3 × COPY: {:.1f} {}; "
+        "(4) ≤ 5 × COPY: {:.1f} {}; the back office's requests (6a), (6c) under 1 s: "
+        "{:.2f} s, {:.2f} s.".format(
+            steps["import_new"]["seconds"] / schema,
+            "✓" if steps["import_new"]["seconds"] <= 1.5 * schema else "✗",
+            steps["import_same"]["seconds"] / floor["seconds"],
+            "✓" if steps["import_same"]["seconds"] <= 3 * floor["seconds"] else "✗",
+            steps["import_later"]["seconds"] / floor["seconds"],
+            "✓" if steps["import_later"]["seconds"] <= 5 * floor["seconds"] else "✗",
+            steps["admin_upload"]["seconds"],
+            steps["admin_confirm"]["seconds"],
+        ),
     ]
     return lines
 

@@ -126,6 +126,7 @@ class ImportRunAdmin(admin.ModelAdmin):
                     ("created", "updated", "unchanged", "not_in_file"),
                     ("key_figures_created", "key_figures_updated", "key_figures_unchanged"),
                     ("warning_count", "error_count"),
+                    ("unseen", "unseen_warning_runs"),
                 )
             },
         ),

@@ -3,6 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class RunStatus(models.TextChoices):
+    QUEUED = "queued", _("wartet auf den Hintergrundprozess")
+    RUNNING = "running", _("läuft im Hintergrund")
     PREVIEW = "preview", _("Vorschau, noch nicht bestätigt")
     DRY_RUN = "dry_run", _("Probelauf (nichts geschrieben)")
     IMPORTED = "imported", _("importiert")
@@ -19,3 +21,8 @@ class RunOrigin(models.TextChoices):
 class Severity(models.TextChoices):
     ERROR = "error", _("Fehler")
     WARNING = "warning", _("Warnung")
+
+
+class BackgroundJob(models.TextChoices):
+    PREVIEW = "preview", _("Vorschau erstellen")
+    CONFIRM = "confirm", _("Import schreiben")

@@ -109,10 +109,11 @@ def _changes(old_values, record) -> dict:
     }
 
 
-def plan_companies(records: list[CompanyRecord]) -> CompanyPlan:
+def plan_companies(records: list[CompanyRecord], *, unseen: int = 0) -> CompanyPlan:
     """Compare the records with the database: created, updated (with their changes), unchanged,
-    and the growth-field links and memberships to add. Reads only."""
-    plan = CompanyPlan()
+    and the growth-field links and memberships to add. Reads only. ``unseen`` rows of the file
+    were skipped as unchanged before cleaning (``imports.digest``)."""
+    plan = CompanyPlan(unchanged=unseen)
     leg_ids = [record.leg_id for record in records]
     plan.snapshot = existing = _existing_organisations(leg_ids)
     ids = [row[0] for row in existing.values()]
@@ -140,7 +141,7 @@ def plan_companies(records: list[CompanyRecord]) -> CompanyPlan:
             plan.new_links.extend((record.leg_id, link) for link in sorted(new_links))
         if new_networks:
             plan.new_memberships.extend((record.leg_id, net) for net in sorted(new_networks))
-    in_file = len(leg_ids) - len(plan.created)
+    in_file = len(leg_ids) + unseen - len(plan.created)
     plan.not_in_file = Organisation.objects.filter(leg_id__isnull=False).count() - in_file
     return plan
 

@@ -178,6 +178,11 @@ def _export_quota(raw):
     return parse_german_decimal(raw, percent=True)
 
 
+# Bump whenever what a row cleans to changes in a way the code itself does not show (e.g. a
+# choice list or a model field's limit): every row of the next import is cleaned again
+# (``imports.digest``; changes to this module, the column spec and the normalisers count too).
+CLEANING_RULES_VERSION = 1
+
 # The company sheet, required columns first. A column without a parser is cleaned by its own
 # step of ``CompanyRowCleaner`` (LEG-ID, texts, addresses, growth fields and networks).
 COMPANY_COLUMNS = (
@@ -521,8 +526,13 @@ class CompanyRowCleaner:
         return headers[position] if position < len(headers) else f"Spalte {position + 1}"
 
 
-def clean_company_rows(sheet: Sheet, growth_field_index, network_index, issues, progress=None):
-    """Clean every row of the company sheet; return the records of rows without errors."""
+def clean_company_rows(
+    sheet: Sheet, growth_field_index, network_index, issues, progress=None, skip=None
+):
+    """Clean every row of the company sheet; return the records of rows without errors.
+
+    ``skip`` (``imports.digest.RowSkipper``) takes the rows unchanged since their last import
+    out of each chunk before it is cleaned; they count in the rows, nothing else."""
     columns = map_columns(sheet.headers, issues, COMPANY_COLUMNS)
     if columns is None:
         return [], 0
@@ -530,8 +540,10 @@ def clean_company_rows(sheet: Sheet, growth_field_index, network_index, issues, 
     records, rows = [], 0
     source = iter(sheet.rows)
     while chunk := list(islice(source, CHUNK_ROWS)):
-        records += cleaner.clean(chunk)
         rows += len(chunk)
+        if skip is not None:
+            chunk = skip.split(chunk, columns, cleaner.first_row_of)
+        records += cleaner.clean(chunk)
         if progress:
             progress(rows)
     if progress and not rows:

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .choices import RunOrigin, RunStatus, Severity
+from .choices import BackgroundJob, RunOrigin, RunStatus, Severity
 
 
 class ImportRun(models.Model):
@@ -94,6 +94,20 @@ class ImportRun(models.Model):
         verbose_name=_("Warnungen"),
         default=0,
     )
+    unseen = models.PositiveIntegerField(
+        verbose_name=_("unverändert, ungeprüft übersprungen"),
+        default=0,
+        help_text=_(
+            "Zeilen, die genau so schon importiert wurden und seither unverändert sind; sie "
+            "wurden nicht erneut geprüft und ihre Warnungen nicht wiederholt."
+        ),
+    )
+    unseen_warning_runs = models.JSONField(
+        verbose_name=_("Warnungen übersprungener Zeilen in Lauf"),
+        default=list,
+        blank=True,
+        help_text=_("Die früheren Läufe, deren Berichte die Warnungen dieser Zeilen enthalten."),
+    )
     error_count = models.PositiveIntegerField(
         verbose_name=_("Fehler"),
         default=0,
@@ -130,6 +144,18 @@ class ImportRun(models.Model):
         null=True,
         blank=True,
         help_text=_("Zeitpunkt der Änderungen; so steht er in der Änderungshistorie."),
+    )
+    background = models.CharField(
+        verbose_name=_("Hintergrundauftrag"),
+        max_length=10,
+        choices=BackgroundJob.choices,
+        blank=True,
+        help_text=_("Was der Hintergrundprozess mit einer großen Datei tut (imports.tasks)."),
+    )
+    worker_started_at = models.DateTimeField(
+        verbose_name=_("vom Hintergrundprozess begonnen"),
+        null=True,
+        blank=True,
     )
     reverted_at = models.DateTimeField(
         verbose_name=_("rückgängig gemacht"),
@@ -231,3 +257,52 @@ class ImportRunLink(models.Model):
 
     def __str__(self):
         return f"#{self.run_id}: {self.organisation_id} → {self.growth_field_id}"
+
+
+class ImportedRowDigest(models.Model):
+    """The raw row an organisation was last imported from, as a digest (``imports.digest``).
+
+    A later import skips a row whose digest, cleaning rules and organisation version are all
+    unchanged: it would clean and compare to "unchanged". A side table, so the organisations'
+    own indexes are not touched by it.
+    """
+
+    organisation = models.OneToOneField(
+        "members.Organisation",
+        verbose_name=_("Organisation"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="+",
+    )
+    digest = models.CharField(
+        verbose_name=_("Prüfsumme der Zeile"),
+        max_length=32,
+    )
+    rules = models.CharField(
+        verbose_name=_("Stand der Bereinigungsregeln"),
+        max_length=32,
+        help_text=_("Regelversion, Code und Namen/Aliasse der Wachstumsfelder und Netzwerke."),
+    )
+    version = models.PositiveIntegerField(
+        verbose_name=_("Version der Organisation"),
+    )
+    run = models.ForeignKey(
+        ImportRun,
+        verbose_name=_("zuletzt geprüft in Lauf"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        db_index=False,
+        related_name="+",
+    )
+    warned = models.BooleanField(
+        verbose_name=_("mit Warnungen"),
+        default=False,
+    )
+
+    class Meta:
+        verbose_name = _("Prüfsumme einer importierten Zeile")
+        verbose_name_plural = _("Prüfsummen importierter Zeilen")
+
+    def __str__(self):
+        return f"{self.organisation_id}: {self.digest}"

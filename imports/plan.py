@@ -17,7 +17,7 @@ from pathlib import Path
 from growthfields.models import GrowthField
 from networks.models import Network
 
-from . import keyfigures
+from . import digest, keyfigures
 from .companies import CompanyPlan, plan_companies
 from .issues import IssueList
 from .leg import FIELDS, clean_company_rows
@@ -39,6 +39,7 @@ class ImportPlan:
     rows: int = 0
     company: CompanyPlan | None = None
     key_figures: keyfigures.KeyFigurePlan | None = None
+    digests: digest.RowSkipper | None = None  # rows skipped unseen, digests to keep
 
     @property
     def refused(self):
@@ -162,16 +163,22 @@ def leg_import_plan(
     growth_field_index = GrowthField.objects.name_index()
     company_sheet, key_figure_sheet = _sheets(spreadsheet)
     if company_sheet is not None:
+        network_index = Network.objects.name_index()
+        if digest.enabled():
+            plan.digests = digest.RowSkipper.for_import(growth_field_index, network_index)
         records, plan.rows = clean_company_rows(
             company_sheet,
             growth_field_index,
-            Network.objects.name_index(),
+            network_index,
             issues,
             progress=lambda done: progress("Zeilen prüfen", done),
+            skip=plan.digests,
         )
         if not plan.refused:
             progress("Mit der Datenbank vergleichen")
-            plan.company = plan_companies(records)
+            plan.company = plan_companies(
+                records, unseen=plan.digests.unseen if plan.digests else 0
+            )
     if key_figure_sheet is not None:
         records, rows = keyfigures.clean_key_figure_rows(
             key_figure_sheet, growth_field_index, issues

@@ -122,6 +122,8 @@ def leg_import_apply(plan: ImportPlan, *, run: ImportRun, user=None, progress=_n
         apply_companies(plan.company, run=run, **history)
     if plan.key_figures and plan.key_figures.writes:
         keyfigures.apply_key_figures(plan.key_figures, file_name=run.file_name, **history)
+    if plan.company and plan.digests:
+        plan.digests.record(run=run, issues=plan.issues)
 
 
 def _record_counts(run: ImportRun, plan: ImportPlan) -> None:
@@ -135,6 +137,9 @@ def _record_counts(run: ImportRun, plan: ImportPlan) -> None:
         run.updated = len(plan.company.updated)
         run.unchanged = plan.company.unchanged
         run.not_in_file = plan.company.not_in_file
+    if plan.digests:
+        run.unseen = plan.digests.unseen
+        run.unseen_warning_runs = sorted(filter(None, plan.digests.warning_runs))
     if plan.key_figures:
         run.key_figures_created = len(plan.key_figures.created)
         run.key_figures_updated = len(plan.key_figures.updated)
@@ -152,15 +157,18 @@ def leg_import_run(
     progress=_noop,
     keep_file: bool = False,
     max_bytes: int | None = None,
+    run: ImportRun | None = None,
 ) -> ImportRun:
     """Plan and, unless refused or a dry run, apply an import; always record the run.
 
     With ``keep_file`` (the back office's preview) the run stays a preview and remembers the
-    stored file and the plan's fingerprint for ``leg_import_confirm``.
+    stored file and the plan's fingerprint for ``leg_import_confirm``. ``run`` is a run queued
+    for the background worker (``imports.tasks``) to fill in, instead of a new one.
     """
     started = time.monotonic()
     path = Path(path)
-    run = ImportRun(origin=origin, user=user, file_name=file_name or path.name)
+    if run is None:
+        run = ImportRun(origin=origin, user=user, file_name=file_name or path.name)
     try:
         plan = leg_import_plan(
             path=path, file_name=run.file_name, progress=progress, max_bytes=max_bytes
@@ -258,14 +266,14 @@ class PreviewOutdated(Exception):
 
 
 @_gc_paused()
-def leg_import_confirm(*, run: ImportRun, user) -> ImportRun:
+def leg_import_confirm(*, run: ImportRun, user, progress=_noop) -> ImportRun:
     """Carry out a previewed run exactly as previewed, or refuse with a fresh preview.
 
     The run is locked, so two confirmations of one preview cannot both write. Whatever the
     outcome, the run lets go of its stored file unless a fresh preview took it over.
     """
     try:
-        return _confirm(run=run, user=user)
+        return _confirm(run=run, user=user, progress=progress)
     except DATABASE_ERRORS as error:
         return _confirm_failed(run, database_error_message(error))
 
@@ -286,7 +294,7 @@ def _confirm_failed(run: ImportRun, message: str) -> ImportRun:
     return run
 
 
-def _confirm(*, run: ImportRun, user) -> ImportRun:
+def _confirm(*, run: ImportRun, user, progress) -> ImportRun:
     started = time.monotonic()
     refusal = None
     with transaction.atomic():
@@ -300,7 +308,7 @@ def _confirm(*, run: ImportRun, user) -> ImportRun:
             import_run_release_file(run=run)
             refusal = ValueError(run.message)
         else:
-            plan = leg_import_plan(path=path, file_name=run.file_name)
+            plan = leg_import_plan(path=path, file_name=run.file_name, progress=progress)
             if plan.refused or plan.fingerprint() != run.plan_fingerprint:
                 run.status = RunStatus.SUPERSEDED
                 run.message = (
@@ -315,6 +323,7 @@ def _confirm(*, run: ImportRun, user) -> ImportRun:
                     stored_upload_remove(path)
                 refusal = PreviewOutdated(new_run)
             else:
+                progress("Schreiben")
                 _apply_into(run, plan, user=user)
                 run.duration = (run.duration or 0) + time.monotonic() - started
                 run.user = user

@@ -28,6 +28,7 @@ from .choices import RunOrigin, RunStatus, Severity
 from .forms import LegUploadForm
 from .issues import MAX_PER_KIND
 from .models import ImportRun
+from .progress_views import is_background, progress_page
 from .services import (
     PreviewOutdated,
     import_run_discard,
@@ -35,6 +36,7 @@ from .services import (
     leg_import_run,
     stored_upload_remove,
 )
+from .tasks import in_background, leg_import_confirm_enqueue, leg_import_enqueue
 
 IMPORT_PERMISSION = "imports.add_importrun"
 ISSUES_PER_PAGE = 100
@@ -174,6 +176,8 @@ def run_counts(run):
             (_("unverändert"), run.unchanged),
             (_("nicht in der Datei"), run.not_in_file),
         ]
+        if run.unseen:
+            counts.append((_("davon ungeprüft übersprungen"), run.unseen))
     if run.key_figures_created or run.key_figures_updated or run.key_figures_unchanged:
         counts += [
             (_("Kennzahlen neu"), run.key_figures_created),
@@ -202,6 +206,11 @@ def upload(request, model_admin):
         form = LegUploadForm(request.POST, request.FILES)
         if form.is_valid():
             path = form.save()
+            if in_background(path.stat().st_size):  # large: the worker plans, this returns
+                run = leg_import_enqueue(
+                    path=path, file_name=form.cleaned_data["file"].name, user=request.user
+                )
+                return redirect(_url(model_admin, "preview", run.pk))
             run = None
             try:
                 run = leg_import_run(
@@ -231,6 +240,12 @@ def upload(request, model_admin):
 def preview(request, model_admin, run_id):
     """What the import would do: counts, every error and warning, the first changes."""
     run = get_object_or_404(ImportRun.objects.select_related("user"), pk=run_id)
+    if is_background(run):
+        title = _("Im Hintergrund: %(file)s") % {"file": run.file_name}
+        page = progress_page(request, _context(request, model_admin, title=title), run)
+        if page is not None:
+            return page
+        run.refresh_from_db()  # its worker died: the run is failed now
     is_open = run.status == RunStatus.PREVIEW
     yours = may_confirm(request.user, run)
     context = _context(
@@ -257,6 +272,13 @@ def confirm(request, model_admin, run_id):
     run = get_object_or_404(ImportRun, pk=run_id)
     if not may_confirm(request.user, run):
         return _not_yours(request, model_admin)
+    if in_background(run.file_size):  # the worker writes; the page shows its progress
+        try:
+            leg_import_confirm_enqueue(run=run, user=request.user)
+        except ValueError as error:
+            messages.error(request, str(error))
+            return redirect(_url(model_admin, "upload"))
+        return redirect(_url(model_admin, "preview", run.pk))
     try:
         run = leg_import_confirm(run=run, user=request.user)
     except PreviewOutdated as outdated:

@@ -40,6 +40,8 @@ THIRD_PARTY_APPS = [
     "post_office",
     "rest_framework",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
 ]
 LOCAL_APPS = [
     "clusterportal",
@@ -159,6 +161,16 @@ LEG_IMPORT_MAX_COLUMNS = env.int("LEG_IMPORT_MAX_COLUMNS", default=200)
 LEG_IMPORT_LOCK_WAIT = env.int("LEG_IMPORT_LOCK_WAIT", default=60)
 # Uploaded files wait here between preview and confirm; never below MEDIA_ROOT (not served).
 LEG_IMPORT_UPLOAD_DIR = env.path("LEG_IMPORT_UPLOAD_DIR", default=BASE_DIR / "var" / "imports")
+# A row exactly as last imported (and its organisation unedited since) costs a hash, not a
+# cleaning and comparison (imports.digest). Off: every row goes the full path.
+LEG_IMPORT_DIGESTS = env.bool("LEG_IMPORT_DIGESTS", default=True)
+# Back-office uploads larger than this are planned and written by the task worker
+# (imports.tasks; `manage.py import_worker`), with a progress page, instead of in the request.
+LEG_IMPORT_BACKGROUND_BYTES = env.int("LEG_IMPORT_BACKGROUND_BYTES", default=1024 * 1024)
+# A running background import whose worker gave no sign of life for this long is failed.
+LEG_IMPORT_WORKER_TIMEOUT = env.int("LEG_IMPORT_WORKER_TIMEOUT", default=120)  # seconds
+# Django's tasks API (django-tasks, the backport): jobs in the database, run by db_worker.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o600
 

@@ -57,7 +57,9 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, hours, grace_minutes, **options):
         finished = released = expired = orphans = 0
-        for run in ImportRun.objects.exclude(stored_file="").exclude(status=RunStatus.PREVIEW):
+        # Files of open previews and of runs the import worker has yet to finish are kept.
+        waiting = (RunStatus.PREVIEW, RunStatus.QUEUED, RunStatus.RUNNING)
+        for run in ImportRun.objects.exclude(stored_file="").exclude(status__in=waiting):
             path = run.stored_file
             if import_run_release_file(run=run):
                 released += 1

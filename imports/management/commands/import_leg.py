@@ -43,6 +43,15 @@ class Progress:
             self.bar = None
 
 
+def unseen_line(run) -> str:
+    """Rows skipped unseen (``imports.digest``) and where their warnings stand."""
+    line = f"  davon ungeprüft:    {run.unseen} (seit dem letzten Import unverändert)"
+    if run.unseen_warning_runs:
+        runs = ", ".join(f"#{pk}" for pk in run.unseen_warning_runs)
+        line += f"; ihre Warnungen im Bericht von Lauf {runs}"
+    return line
+
+
 class Command(BaseCommand):
     help = (
         "Importiert einen Export der LEG-Unternehmensdatenbank (CSV oder XLSX). Bei einem Fehler "
@@ -115,6 +124,8 @@ class Command(BaseCommand):
             f"  unverändert:        {run.unchanged}",
             f"  nicht in der Datei: {run.not_in_file}",
         ]
+        if run.unseen:
+            lines.append(unseen_line(run))
         if run.key_figures_created or run.key_figures_updated or run.key_figures_unchanged:
             lines.append(
                 f"  Kennzahlen:         {run.key_figures_created} neu, {run.key_figures_updated} "
