@@ -15,20 +15,6 @@ DATABASE_FIXTURES = {
 }
 
 
-# Test directories whose tests share a process under pytest-xdist (``make test``: ``-n 2
-# --dist loadgroup``): one Chromium for the browser tests; one collectstatic for the app servers.
-SHARED_PROCESS = ("tests/browser/", "tests/deploy/")
-
-
-def pytest_collection_modifyitems(items):
-    """Each test module runs in one xdist worker (its module fixtures start once), and so do
-    the directories in ``SHARED_PROCESS``. Without xdist the mark does nothing."""
-    for item in items:
-        path = item.nodeid.split("::", 1)[0]
-        group = next((shared for shared in SHARED_PROCESS if path.startswith(shared)), path)
-        item.add_marker(pytest.mark.xdist_group(group))
-
-
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """pytest-django's test database, with the reference data loaded once for the session
