@@ -19,6 +19,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
 START_TIMEOUT = 120  # seconds; this machine is slow and shared
+WITHOUT_BROTLI = Path(__file__).with_name("without_brotli")
 
 
 def production_env(**extra) -> dict:
@@ -54,6 +55,14 @@ def manage(env: dict, *args: str, timeout: int = 600) -> subprocess.CompletedPro
     )
     assert result.returncode == 0, f"manage.py {' '.join(args)}:\n{result.stdout}\n{result.stderr}"
     return result
+
+
+def collectstatic(static_root: Path) -> None:
+    """``collectstatic`` with the production settings (hashed names, whitenoise's compression)
+    into ``static_root``, without the brotli copies (see without_brotli/brotli.py)."""
+    path = [str(WITHOUT_BROTLI), *filter(None, [os.environ.get("PYTHONPATH")])]
+    manage(production_env(STATIC_ROOT=static_root, PYTHONPATH=os.pathsep.join(path)),
+           "collectstatic", "--noinput")  # fmt: skip
 
 
 def free_port() -> int:

@@ -36,20 +36,19 @@ def test_production_refuses_to_start_without_a_secret_key():
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def server(tmp_path_factory, static_root):
     """gunicorn with production settings (HTTPS redirect on, as in production), its static
     files collected into a temporary STATIC_ROOT and a migrated SQLite file of its own."""
     root = tmp_path_factory.mktemp("production")
     env = production_env(
         DATABASE_URL=f"sqlite:///{root / 'db.sqlite3'}",
-        STATIC_ROOT=root / "static",
+        STATIC_ROOT=static_root,
         SECURE_SSL_REDIRECT="True",
     )
     manage(env, "migrate", "--noinput")
-    manage(env, "collectstatic", "--noinput")
     gunicorn = Gunicorn(env)
     try:
-        yield gunicorn.start(), root / "static"
+        yield gunicorn.start(), static_root
     finally:
         gunicorn.stop()
 

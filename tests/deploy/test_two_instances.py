@@ -73,9 +73,10 @@ def admin_sql(statement):
 
 
 @pytest.fixture(scope="module")
-def servers(tmp_path_factory):
+def servers(request):
     """Servers A and B, migrated database with the reference data and a superuser."""
     require_services()
+    static_root = request.getfixturevalue("static_root")
     name = f"cp_two_instances_{os.getpid()}"
     prefix = f"two-instances-{uuid.uuid4().hex[:12]}"
     db = server_database()
@@ -85,7 +86,7 @@ def servers(tmp_path_factory):
         DATABASE_URL=f"postgres://{auth}@{db['host']}:{db['port']}/{name}",
         CACHE_URL=REDIS_URL,
         CACHE_KEY_PREFIX=prefix,
-        STATIC_ROOT=tmp_path_factory.mktemp("static"),
+        STATIC_ROOT=static_root,
         DJANGO_SUPERUSER_PASSWORD=password,
     )
     running = []
@@ -96,7 +97,6 @@ def servers(tmp_path_factory):
         manage(env, "load_reference_data")
         manage(env, "createsuperuser", "--noinput", "--username", "redaktion",
                "--email", "redaktion@example.org")  # fmt: skip
-        manage(env, "collectstatic", "--noinput")
         for _ in range(2):
             running.append(Gunicorn(env))
             running[-1].start()
