@@ -23,7 +23,6 @@ from tests.imports.test_admin_import import confirm, leg_csv, leg_row, upload_ru
 pytestmark = pytest.mark.django_db
 
 upload_dir = admin_tests.upload_dir
-reference_data = admin_tests.reference_data
 
 ROWS = [leg_row(f"TH-{n:06d}", Name=f"Firma {n} GmbH") for n in range(1, 41)]
 

@@ -29,7 +29,6 @@ from tests.imports.test_leg_import import (
 
 pytestmark = pytest.mark.django_db
 
-reference = base.reference  # the growth fields, networks and aliases LEG files name
 user = base.user
 
 
@@ -53,7 +52,7 @@ def imported(path, **kwargs):
     return run
 
 
-def test_an_unchanged_reimport_cleans_no_row(reference, tmp_path, cleaned_rows):
+def test_an_unchanged_reimport_cleans_no_row(reference_data, tmp_path, cleaned_rows):
     """The second import of the same file hands no row to the cleaner and counts all of them
     unchanged, skipped unseen."""
     path = generate(tmp_path / "a.csv", rows=300, seed=5)
@@ -70,7 +69,7 @@ def test_an_unchanged_reimport_cleans_no_row(reference, tmp_path, cleaned_rows):
     assert again.rows == 300
 
 
-def test_only_changed_rows_are_cleaned(reference, tmp_path, cleaned_rows):
+def test_only_changed_rows_are_cleaned(reference_data, tmp_path, cleaned_rows):
     """A later export with two changed rows cleans exactly those two rows."""
     path = generate(tmp_path / "a.csv", rows=50, seed=6)
     imported(path)
@@ -88,7 +87,7 @@ def test_only_changed_rows_are_cleaned(reference, tmp_path, cleaned_rows):
     assert (run.updated, run.unchanged, run.unseen) == (2, 48, 48)
 
 
-def test_a_back_office_edit_forces_a_full_compare(reference, tmp_path, cleaned_rows):
+def test_a_back_office_edit_forces_a_full_compare(reference_data, tmp_path, cleaned_rows):
     """An organisation saved in the back office (its version counts up) is compared in full
     next time, and the file's value is written back as before."""
     path = write_csv(tmp_path / "a.csv", BASE_ROWS)
@@ -105,7 +104,7 @@ def test_a_back_office_edit_forces_a_full_compare(reference, tmp_path, cleaned_r
     assert Organisation.objects.get(leg_id="TH-000002").name == "Erfurter Sensortechnik AG"
 
 
-def test_a_membership_removed_by_hand_is_added_again(reference, tmp_path, cleaned_rows):
+def test_a_membership_removed_by_hand_is_added_again(reference_data, tmp_path, cleaned_rows):
     """A membership deleted by hand (the organisation itself unchanged) makes the row go the
     full path, which adds the file's network again, as without digests."""
     path = write_csv(tmp_path / "a.csv", BASE_ROWS)
@@ -120,7 +119,7 @@ def test_a_membership_removed_by_hand_is_added_again(reference, tmp_path, cleane
     assert Membership.objects.filter(organisation__leg_id="TH-000001").count() == 1
 
 
-def test_a_new_alias_cleans_every_row_again(reference, tmp_path, cleaned_rows):
+def test_a_new_alias_cleans_every_row_again(reference_data, tmp_path, cleaned_rows):
     """A network alias added in the back office changes what names resolve to: every row is
     cleaned again."""
     path = write_csv(tmp_path / "a.csv", BASE_ROWS)
@@ -134,7 +133,7 @@ def test_a_new_alias_cleans_every_row_again(reference, tmp_path, cleaned_rows):
     assert (run.unchanged, run.unseen) == (5, 0)
 
 
-def test_a_new_rules_version_cleans_every_row_again(reference, tmp_path, cleaned_rows, monkeypatch):
+def test_a_new_rules_version_cleans_every_row_again(reference_data, tmp_path, cleaned_rows, monkeypatch):
     """Bumping ``CLEANING_RULES_VERSION`` invalidates every digest."""
     path = write_csv(tmp_path / "a.csv", BASE_ROWS)
     imported(path)
@@ -147,7 +146,7 @@ def test_a_new_rules_version_cleans_every_row_again(reference, tmp_path, cleaned
     assert run.unseen == 0
 
 
-def test_a_reverted_run_compares_its_rows_in_full(reference, tmp_path, user, cleaned_rows):
+def test_a_reverted_run_compares_its_rows_in_full(reference_data, tmp_path, user, cleaned_rows):
     """A revert gives the organisations it restores a new version: the next import of the
     reverted file changes them again instead of skipping them."""
     first = write_csv(tmp_path / "a.csv", BASE_ROWS)
@@ -166,7 +165,7 @@ def test_a_reverted_run_compares_its_rows_in_full(reference, tmp_path, user, cle
     assert Organisation.objects.get(leg_id="TH-000001").phone == "03641 999999"
 
 
-def test_warnings_of_skipped_rows_are_not_repeated(reference, tmp_path):
+def test_warnings_of_skipped_rows_are_not_repeated(reference_data, tmp_path):
     """A skipped row's warning is not reported again; the run names the run that reported it."""
     rows = [dict(row) for row in BASE_ROWS]
     rows[1]["E-Mail"] = "info(at)sensortechnik.de"
@@ -180,7 +179,7 @@ def test_warnings_of_skipped_rows_are_not_repeated(reference, tmp_path):
     assert (again.unseen, again.unseen_warning_runs) == (5, [first.pk])
 
 
-def test_a_duplicate_of_a_skipped_row_is_still_refused(reference, tmp_path):
+def test_a_duplicate_of_a_skipped_row_is_still_refused(reference_data, tmp_path):
     """A LEG-ID doubled in the file is refused even when its first row would be skipped."""
     path = write_csv(tmp_path / "a.csv", BASE_ROWS)
     imported(path)
@@ -204,7 +203,7 @@ def queries_of_reimport(path):
 
 
 def test_an_unchanged_reimport_costs_fewer_queries_than_a_full_compare(
-    reference, tmp_path, settings
+    reference_data, tmp_path, settings
 ):
     """With digests an unchanged re-import reads no snapshot of organisations, links and
     memberships: fewer queries than the full compare, as many for 2,000 rows as for 200."""
@@ -289,7 +288,7 @@ def _side_by_side(files, tmp_path, user, settings):
     "name", ["sample.csv", "sample-cp1252.csv", "sample.xlsx", "generated.csv", "generated.xlsx"]
 )
 def test_the_digest_path_gives_the_full_paths_runs_and_history(
-    reference,
+    reference_data,
     tmp_path,
     user,
     settings,
@@ -325,7 +324,7 @@ def test_the_digest_path_gives_the_full_paths_runs_and_history(
 
 
 def test_the_run_page_names_the_run_with_the_skipped_rows_warnings(
-    reference, tmp_path, superuser_client
+    reference_data, tmp_path, superuser_client
 ):
     """The back office's page of a run says how many rows were skipped unseen and links the
     earlier run whose report holds their warnings."""

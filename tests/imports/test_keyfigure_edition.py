@@ -8,17 +8,16 @@ from django.utils import timezone
 from growthfields.models import Edition, KeyFigure
 from imports import services
 from imports.choices import RunStatus
-from tests.imports.test_leg_import import (  # noqa: F401 (reference is a fixture)
+from tests.imports.test_leg_import import (
     FIGURES_2013,
     LEG_SOURCE,
     key_figure_csv,
-    reference,
 )
 
 pytestmark = pytest.mark.django_db
 
 
-def test_a_key_figure_import_adds_its_figures_as_one_edition(reference, tmp_path):  # noqa: F811
+def test_a_key_figure_import_adds_its_figures_as_one_edition(reference_data, tmp_path):
     """The figures one run adds belong to one new edition "LEG-Kennzahlen, <file>, <date>",
     published on the day of the import; a second run of new figures is another edition, the
     same file again (nothing new) adds none, and the 2012 figures keep the brochure's."""
