@@ -27,10 +27,11 @@ SORT_STATES = {
 
 
 @register.inclusion_tag("includes/sort_header.html", takes_context=True)
-def sort_header(context, key, label, numeric=False):
+def sort_header(context, key, label, numeric=False, anchor="ergebnisse"):
     """A column header that sorts by ``key``; a second click reverses the order.
 
-    The link keeps the active filters and goes back to page 1.
+    The link keeps the active filters, goes back to page 1 and to ``#anchor``, the results'
+    heading (``tabindex="-1"``), so keyboard focus lands on the results after sorting.
     """
     request = context["request"]
     current = request.GET.get(SORT_PARAMETER, context.get("default_sort", ""))
@@ -49,7 +50,7 @@ def sort_header(context, key, label, numeric=False):
         "direction": direction,
         "mark": mark,
         "state": state,
-        "url": f"?{query.urlencode()}",
+        "url": f"?{query.urlencode()}#{anchor}",
         "numeric": numeric,
     }
 
