@@ -3,7 +3,7 @@
 from django import forms, template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext_lazy
+from django.utils.translation import get_language, gettext_lazy
 
 from core.formatting import format_amount
 
@@ -87,3 +87,14 @@ def form_control(bound_field):
         invalid,
         options,
     )
+
+
+@register.simple_tag
+def lang_de(translation=""):
+    """`` lang="de"`` on a page in another language, for content kept only in German
+    (profiles, strengths, notes, sources, organisation data; WCAG 3.1.2). Given the English
+    version of a text (``{% lang_de growth_field.description_en %}``), nothing where one exists,
+    since the page then shows it."""
+    if translation or (get_language() or "de").startswith("de"):
+        return ""
+    return mark_safe(' lang="de"')
