@@ -3,7 +3,7 @@
 from django import forms, template
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext_lazy
+from django.utils.translation import get_language, gettext_lazy
 
 from core.cache import cached
 from core.formatting import format_amount
@@ -28,10 +28,11 @@ SORT_STATES = {
 
 
 @register.inclusion_tag("includes/sort_header.html", takes_context=True)
-def sort_header(context, key, label, numeric=False):
+def sort_header(context, key, label, numeric=False, anchor="ergebnisse"):
     """A column header that sorts by ``key``; a second click reverses the order.
 
-    The link keeps the active filters and goes back to page 1.
+    The link keeps the active filters, goes back to page 1 and to ``#anchor``, the results'
+    heading (``tabindex="-1"``), so keyboard focus lands on the results after sorting.
     """
     request = context["request"]
     current = request.GET.get(SORT_PARAMETER, context.get("default_sort", ""))
@@ -50,7 +51,7 @@ def sort_header(context, key, label, numeric=False):
         "direction": direction,
         "mark": mark,
         "state": state,
-        "url": f"?{query.urlencode()}",
+        "url": f"?{query.urlencode()}#{anchor}",
         "numeric": numeric,
     }
 
@@ -129,3 +130,14 @@ def form_control(bound_field):
         invalid,
         options,
     )
+
+
+@register.simple_tag
+def lang_de(translation=""):
+    """`` lang="de"`` on a page in another language, for content kept only in German
+    (profiles, strengths, notes, sources, organisation data; WCAG 3.1.2). Given the English
+    version of a text (``{% lang_de growth_field.description_en %}``), nothing where one exists,
+    since the page then shows it."""
+    if translation or (get_language() or "de").startswith("de"):
+        return ""
+    return mark_safe(' lang="de"')

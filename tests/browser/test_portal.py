@@ -54,12 +54,18 @@ TABLE_COLUMN_JS = """(table, label) => {
     (th) => th.textContent.trim().startsWith(label));
   if (!header) return null;
   const column = spanIndex(header);
+  // The value alone: no footnote number, "*" mark, cell date ("Stand Juni 2012") or hidden text.
+  const valueOf = (cell) => {
+    const copy = cell.cloneNode(true);
+    copy.querySelectorAll('sup, small, .mixed-mark, .visually-hidden').forEach((el) => el.remove());
+    return copy.textContent.replace(/\\s+/g, ' ').trim();
+  };
   return [...table.querySelectorAll('tbody tr')].map((tr) => {
     const cells = [...tr.children];
     const cell = cells.find((c) => spanIndex(c) <= column && column < spanIndex(c) + c.colSpan);
     return {
       name: cells[0].textContent.replace(/\\s+/g, ' ').trim(),
-      value: cell ? cell.textContent.replace(/\\s+/g, ' ').trim() : '',
+      value: cell ? valueOf(cell) : '',
       className: tr.className,
     };
   });

@@ -10,7 +10,7 @@ STRICT = {
     "default-src 'self'",
     "script-src 'self'",
     "style-src 'self'",
-    "img-src 'self'",
+    "img-src 'self' data:",  # data: only for KERN's icons in its stylesheet
     "object-src 'none'",
     "base-uri 'self'",
     "form-action 'self'",

@@ -157,8 +157,8 @@ def test_parts_stay_under_their_field_when_sorted(client):
 def test_sort_links_work_without_javascript(client, four_fields):
     """Each metric header is a link with ?sort=; numbers sort largest first on the first click."""
     table = main_table(compare(client))
-    assert 'href="?sort=-employees"' in table
-    assert 'href="?sort=name"' in table
+    assert 'href="?sort=-employees#tabelle-heading"' in table
+    assert 'href="?sort=name#tabelle-heading"' in table
 
 
 # --- Derived figures ------------------------------------------------------------------------

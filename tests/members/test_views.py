@@ -151,12 +151,12 @@ def test_sorting_by_employees_descending_puts_missing_last(client, directory):
 
 
 def test_sort_headers_mark_the_current_order(client, directory):
-    """The sorted column says so (aria-sort); its link reverses the order, keeps the filters
-    and goes back to page 1."""
+    """The sorted column says so (aria-sort); its link reverses the order, keeps the filters,
+    goes back to page 1 and to the results' heading (#ergebnisse)."""
     response = client.get(list_url(), {"sort": "town", "district": "Jena", "page": "2"})
     html = response.text
-    assert 'aria-sort="ascending"><a href="?sort=-town&amp;district=Jena">' in html
-    assert 'class="num"><a href="?sort=-employees&amp;district=Jena">' in html
+    assert 'aria-sort="ascending"><a href="?sort=-town&amp;district=Jena#ergebnisse">' in html
+    assert 'class="num"><a href="?sort=-employees&amp;district=Jena#ergebnisse">' in html
 
 
 @pytest.fixture
@@ -248,7 +248,7 @@ def test_filter_form_works_without_javascript(client, directory):
     for name in ("q", "growth_field", "network", "kind", "district", "wz", "size", "page_size"):
         assert f'<label for="id_{name}">' in form
         assert f'id="id_{name}"' in form
-    assert '<button type="submit">' in form
+    assert '<button class="kern-btn kern-btn--primary" type="submit">' in form
 
 
 def test_markup_in_a_name_is_shown_as_text(client):
