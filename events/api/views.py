@@ -54,7 +54,12 @@ class EventSchema(PortalAutoSchema):
 @extend_schema_view(
     list=extend_schema(
         parameters=[
-            OpenApiParameter("month", str, description="Monat, JJJJ-MM (z. B. 2026-03)."),
+            OpenApiParameter(
+                "month",
+                str,
+                description="Monat, JJJJ-MM (z. B. 2026-03), Jahr 1900 bis 2999.",
+                pattern=r"^((19|2[0-9])[0-9]{2}-(0[1-9]|1[0-2]))?$",
+            ),
             OpenApiParameter(
                 "when",
                 str,
