@@ -21,9 +21,9 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from core import cache as portal_cache
 from members.models import Organisation
 from networks.models import Network
-from tests.clusterportal.test_cache import Builder
+from tests.core.test_cache import Builder
 from tests.factories import MembershipFactory, NetworkFactory, OrganisationFactory
-from tests.imports.test_leg_import import BASE_ROWS, command, reference, write_csv  # noqa: F401
+from tests.imports.test_leg_import import BASE_ROWS, command, write_csv
 from tests.permissions.helpers import change_form_data
 
 pytestmark = pytest.mark.django_db
@@ -130,7 +130,7 @@ def test_an_organisation_delete_in_the_admin_works_with_the_cache_down(superuser
 
 @pytest.mark.django_db(transaction=True)
 def test_import_leg_commits_and_exits_0_with_a_warning_when_the_cache_is_down(
-    reference,  # noqa: F811
+    reference_data,
     tmp_path,
 ):
     """The import commits its rows, its on-commit invalidation meets the dead cache, and it
