@@ -38,9 +38,10 @@ def test_home_renders_in_english(client, reference_data):
 
 
 def test_home_has_entry_points_to_search_networks_and_comparison(client):
-    """A search form to the member directory (q), links to networks and the comparison."""
+    """A search form to the member directory's results (q), links to networks and the
+    comparison."""
     content = client.get(reverse("home")).content.decode()
-    assert f'action="{reverse("members:list")}"' in content
+    assert f'action="{reverse("members:list")}#ergebnisse"' in content
     assert 'name="q"' in content
     assert f'href="{reverse("networks:list")}"' in content
     assert f'href="{reverse("compare")}"' in content
