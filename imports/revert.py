@@ -28,7 +28,7 @@ from networks.models import Membership
 from .choices import RunStatus
 from .history import in_query, record_organisation_history, write_history
 from .leg import FIELDS
-from .models import ImportRun, ImportRunLink
+from .models import ImportedRowDigest, ImportRun, ImportRunLink
 from .writers import delete_where, update_rows
 
 GrowthFieldLink = Organisation.growth_fields.through
@@ -219,6 +219,7 @@ def import_run_revert(*, run: ImportRun, user) -> dict:
     created = Organisation.objects.filter(pk__in=created_ids)
     write_history(Organisation, in_query(created), history_type="-", **history)
     delete_where(ImportRunLink.objects.filter(organisation_id__in=created_ids))
+    delete_where(ImportedRowDigest.objects.filter(organisation_id__in=created_ids))
     deleted = delete_where(created)
 
     # Organisations the run changed: their values before the run, a new version.
