@@ -203,8 +203,10 @@ def test_directory_exports_the_search_result_as_csv_and_xlsx(page, portal, url, 
     company = portal["company"]
     page.goto(url("members:list") + "?q=Lichtblick")
     main = page.get_by_role("main")
+    # The result's export, not the full data set's file offered beside it ("Alle Mitglieder").
+    result_links = main.locator("a[href*='/mitglieder/export/?']")
 
-    csv_file = download(page, main.get_by_role("link", name=re.compile(r"\bCSV\b")))
+    csv_file = download(page, result_links.filter(has_text=re.compile(r"\bCSV\b")))
     assert csv_file.failure() is None
     assert csv_file.suggested_filename.endswith(".csv")
     text = Path(csv_file.path()).read_text(encoding="utf-8-sig")
@@ -214,7 +216,7 @@ def test_directory_exports_the_search_result_as_csv_and_xlsx(page, portal, url, 
     assert any(company.name in row for row in rows[1:]), rows
     assert not any(portal["plastics"].name in row for row in rows), "the export ignored the search"
 
-    xlsx_file = download(page, main.get_by_role("link", name=re.compile(r"\bXLSX\b|Excel")))
+    xlsx_file = download(page, result_links.filter(has_text=re.compile(r"\bXLSX\b|Excel")))
     assert xlsx_file.failure() is None
     assert xlsx_file.suggested_filename.endswith(".xlsx")
     saved = tmp_path / xlsx_file.suggested_filename  # openpyxl goes by the file name's ending

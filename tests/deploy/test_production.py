@@ -7,6 +7,7 @@ the SQLite and the PostgreSQL pass."""
 
 import re
 import subprocess
+import time
 
 import pytest
 
@@ -130,10 +131,20 @@ def test_logs_are_json_lines_with_request_fields(server):
     path (without the query string), status and duration."""
     gunicorn, _ = server
     gunicorn.get("/mitglieder/?q=jemand%40example.org", headers=HTTPS)
-    lines = gunicorn.log_lines()  # fails if any line is not JSON
+    # gunicorn writes the access line after the response has gone: wait for it a little.
+    deadline = time.monotonic() + 15
+    while True:
+        try:
+            lines = gunicorn.log_lines()  # fails if any line is not JSON
+        except ValueError:  # a line being written just now
+            lines = []
+        access = [line for line in lines if line["logger"] == "gunicorn.access"]
+        members = [line for line in access if line["path"] == "/mitglieder/"]
+        if members or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    lines = gunicorn.log_lines()  # every line complete by now: each must be JSON
     assert all({"time", "level", "logger", "message"} <= line.keys() for line in lines)
-    access = [line for line in lines if line["logger"] == "gunicorn.access"]
-    members = [line for line in access if line["path"] == "/mitglieder/"]
     assert members, access
     assert members[-1]["method"] == "GET"
     assert members[-1]["status"] == 200
