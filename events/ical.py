@@ -238,24 +238,9 @@ def _moment(component, name, zones, event: ReadEvent):
     return None
 
 
-def _read_event(number: int, block: str, zones) -> ReadEvent:
-    event = ReadEvent(number=number)
-    try:
-        component = icalendar.Event.from_ical(block)
-    except Exception as error:  # noqa: BLE001 - any parser failure is the file's fault
-        event.errors.append(_("nicht lesbar: %(error)s") % {"error": str(error)[:200]})
-        return event
-    if isinstance(component, list):
-        component = component[0]
-    event.uid = _text(component, "UID")[:255]
-    event.title = _text(component, "SUMMARY")
-    for prop, message in getattr(component, "errors", []):
-        event.errors.append(
-            _("%(property)s: ungültiger Wert (%(message)s).")
-            % {"property": prop, "message": str(message)[:200]}
-        )
-    if event.errors:
-        return event
+def _check_component(component, event: ReadEvent) -> None:
+    """Note what makes a readable VEVENT unusable before its times are read: no UID or title,
+    recurrences."""
     if not event.uid:
         event.errors.append(
             _("Die UID fehlt; ohne sie kann die Veranstaltung nicht wiedererkannt werden.")
@@ -274,6 +259,70 @@ def _read_event(number: int, block: str, zones) -> ReadEvent:
         event.errors.append(
             _("Einzelne Termine einer Terminserie (RECURRENCE-ID) werden nicht übernommen.")
         )
+
+
+def _timed_fields(component, start: datetime.datetime, end) -> dict:
+    """Start and end of an event with a time of day."""
+    if end is None and component.get("DURATION") is not None:
+        end = start + component.decoded("DURATION")
+    if end is not None and not isinstance(end, datetime.datetime):
+        end = datetime.datetime.combine(end, datetime.time(0), tzinfo=_tz())
+    fields = {"start_date": start.date(), "start_time": start.time().replace(microsecond=0)}
+    if end is not None:
+        fields["end_date"] = end.date() if end.date() != start.date() else None
+        fields["end_time"] = end.time().replace(microsecond=0)
+    else:
+        fields["end_date"] = fields["end_time"] = None
+    return fields
+
+
+def _all_day_fields(start: datetime.date, end) -> dict:
+    """Start and end of an all-day event; DTEND is exclusive in iCalendar."""
+    if isinstance(end, datetime.datetime):
+        end = end.date()
+    last = (end - datetime.timedelta(days=1)) if end is not None else start
+    fields = {
+        "start_date": start,
+        "start_time": None,
+        "end_date": last if last != start else None,
+        "end_time": None,
+    }
+    if last < start:  # the model's check gives the German message
+        fields["end_date"] = last
+    return fields
+
+
+def _place_and_status(component) -> dict:
+    """LOCATION as a venue or, where it is an address on the web, as the online link."""
+    location = _text(component, "LOCATION")
+    if location.lower().startswith(("http://", "https://")):
+        fields = {"online_url": location[:500], "venue": ""}
+    else:
+        fields = {"venue": location[:200], "online_url": ""}
+    if _text(component, "STATUS").upper() == "CANCELLED":
+        fields["status"] = EventStatus.CANCELLED
+    return fields
+
+
+def _read_event(number: int, block: str, zones) -> ReadEvent:
+    event = ReadEvent(number=number)
+    try:
+        component = icalendar.Event.from_ical(block)
+    except Exception as error:  # noqa: BLE001 - any parser failure is the file's fault
+        event.errors.append(_("nicht lesbar: %(error)s") % {"error": str(error)[:200]})
+        return event
+    if isinstance(component, list):
+        component = component[0]
+    event.uid = _text(component, "UID")[:255]
+    event.title = _text(component, "SUMMARY")
+    for prop, message in getattr(component, "errors", []):
+        event.errors.append(
+            _("%(property)s: ungültiger Wert (%(message)s).")
+            % {"property": prop, "message": str(message)[:200]}
+        )
+    if event.errors:
+        return event
+    _check_component(component, event)
     start = _moment(component, "DTSTART", zones, event)
     end = _moment(component, "DTEND", zones, event)
     if start is None and not any("DTSTART" in error for error in event.errors):
@@ -286,40 +335,9 @@ def _read_event(number: int, block: str, zones) -> ReadEvent:
         "registration_url": _text(component, "URL")[:500],
     }
     if isinstance(start, datetime.datetime):
-        if end is None and component.get("DURATION") is not None:
-            end = start + component.decoded("DURATION")
-        if end is not None and not isinstance(end, datetime.datetime):
-            end = datetime.datetime.combine(end, datetime.time(0), tzinfo=_tz())
-        fields["start_date"], fields["start_time"] = (
-            start.date(),
-            start.time().replace(microsecond=0),
-        )
-        if end is not None:
-            fields["end_date"] = end.date() if end.date() != start.date() else None
-            fields["end_time"] = end.time().replace(microsecond=0)
-        else:
-            fields["end_date"] = fields["end_time"] = None
+        fields.update(_timed_fields(component, start, end))
     else:
-        if isinstance(end, datetime.datetime):
-            end = end.date()
-        last = (end - datetime.timedelta(days=1)) if end is not None else start
-        fields.update(
-            start_date=start,
-            start_time=None,
-            end_date=last if last != start else None,
-            end_time=None,
-        )
-        if last < start:  # the model's check gives the German message
-            fields["end_date"] = last
-    location = _text(component, "LOCATION")
-    if location.lower().startswith(("http://", "https://")):
-        fields["online_url"] = location[:500]
-        fields["venue"] = ""
-    else:
-        fields["venue"] = location[:200]
-        fields["online_url"] = ""
-    status = _text(component, "STATUS").upper()
-    if status == "CANCELLED":
-        fields["status"] = EventStatus.CANCELLED
+        fields.update(_all_day_fields(start, end))
+    fields.update(_place_and_status(component))
     event.fields = fields
     return event
