@@ -60,7 +60,7 @@ def ics_upload(request, model_admin):
             return TemplateResponse(request, "admin/events/event/ics_preview.html", context)
     else:
         form = IcsUploadForm(user=request.user)
-    context = model_admin.admin_context(request, title=_("iCalendar-Datei importieren"), form=form)
+    context = model_admin.admin_context(request, title=model_admin.upload_label, form=form)
     return TemplateResponse(request, "admin/events/event/ics_upload.html", context)
 
 

@@ -205,7 +205,7 @@ def upload(request, model_admin):
         form = LegUploadForm()
     context = model_admin.admin_context(
         request,
-        title=_("LEG-Datei importieren"),
+        title=model_admin.upload_label,
         form=form,
         recent_runs=ImportRun.objects.select_related("user")[:5],
     )
