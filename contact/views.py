@@ -5,10 +5,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 
+from core.client_ip import client_ip
+from core.ratelimit import form_refusal
+
 from . import services
 from .forms import EnquiryForm
 from .models import Enquiry
-from .ratelimits import client_ip, rate_limited
 from .selectors import ORGANISATION, network_recipient, organisation_recipient
 
 
@@ -56,15 +58,17 @@ class EnquiryView(RecipientMixin, FormView):
             ("contact:sender", settings.CONTACT_RATE_PER_SENDER, data["email"].lower()),
             ("contact:recipient", settings.CONTACT_RATE_PER_RECIPIENT, self.recipient.key),
         ]
-        if rate_limited(self.request, limits):
-            form.add_error(
-                None,
-                _(
-                    "Über dieses Formular wurden in kurzer Zeit zu viele Nachrichten gesendet. "
-                    "Bitte versuchen Sie es später erneut."
-                ),
-            )
-            return self.form_invalid(form, status=429)
+        refusal = form_refusal(
+            self.request,
+            limits,
+            message=_(
+                "Über dieses Formular wurden in kurzer Zeit zu viele Nachrichten gesendet. "
+                "Bitte versuchen Sie es später erneut."
+            ),
+        )
+        if refusal:
+            form.add_error(None, refusal.message)
+            return self.form_invalid(form, status=refusal.status)
         try:
             services.enquiry_send(
                 recipient=self.recipient,

@@ -10,7 +10,11 @@
   permission (simple-history's view only asks for the view permission).
 - ``SafeAutocompleteMixin`` (in ``PortalHistoryAdmin``; inlines add it themselves): a posted
   autocomplete value that is not a key (``"abc"`` for a number) is a form error, not a 500.
+- ``UploadFlowAdminMixin``: a file import's pages (upload → preview → confirm) in a model's
+  admin, its URLs, context and the change list's link (the .ics and the LEG import).
 """
+
+from functools import partial
 
 from django import forms
 from django.contrib import messages
@@ -19,7 +23,7 @@ from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectM
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -287,3 +291,51 @@ class LabelledInlineMixin:
 
         LabelledFormSet.__name__ = parent.__name__
         return LabelledFormSet
+
+
+class UploadFlowAdminMixin:
+    """A file import on pages of a model's admin (upload → preview → confirm): the events'
+    .ics import and the LEG import.
+
+    ``upload_views`` lists ``(route, view, name)``: each view is called as
+    ``view(request, model_admin=…, **kwargs)`` behind the admin's login and named
+    ``admin:<app>_<model>_<name>``. The change list offers ``upload_label`` as a link to the
+    view named ``upload_view_name`` to users with ``upload_permission``
+    (``templates/admin/upload_change_list.html``); the upload page extends
+    ``templates/admin/upload_form.html``.
+    """
+
+    upload_views: tuple = ()
+    upload_view_name = "upload"
+    upload_permission = ""
+    upload_label = ""
+    change_list_template = "admin/upload_change_list.html"
+
+    def get_urls(self):
+        return [
+            path(
+                route,
+                self.admin_site.admin_view(partial(view, model_admin=self)),
+                name=f"{self.opts.app_label}_{self.opts.model_name}_{name}",
+            )
+            for route, view, name in self.upload_views
+        ] + super().get_urls()
+
+    def admin_url(self, name, *args):
+        """The URL of this admin's page ``name`` ("changelist", "change", an upload view)."""
+        return reverse(
+            f"admin:{self.opts.app_label}_{self.opts.model_name}_{name}",
+            args=args,
+            current_app=self.admin_site.name,
+        )
+
+    def admin_context(self, request, **context):
+        """What a page of the admin site needs (its header, ``opts``), plus ``context``."""
+        return {**self.admin_site.each_context(request), "opts": self.opts, **context}
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = extra_context or {}
+        if request.user.has_perm(self.upload_permission):
+            extra_context["upload_url"] = self.admin_url(self.upload_view_name)
+            extra_context["upload_label"] = self.upload_label
+        return super().changelist_view(request, extra_context=extra_context)

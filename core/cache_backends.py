@@ -5,8 +5,8 @@ and figures (``core.cache``), the directory's counts, the sitemap, the export ra
 limit's counters. So when Redis cannot be reached (connection refused, a timeout, a restart)
 ``FailOpenRedisCache`` answers as an empty cache that keeps nothing: ``get`` gives the default,
 ``set`` does nothing, ``add``/``delete``/``touch``/``has_key`` give False, ``incr`` gives
-None (django-ratelimit reads that as "count unknown" and, with ``RATELIMIT_FAIL_OPEN``, lets
-the request through). Each failure is logged as a warning.
+None (django-ratelimit reads that as "count unknown"; ``core.ratelimit`` lets the export through
+and refuses the public forms). Each failure is logged as a warning.
 
 After a failure Redis is not asked again for ``RETRY_SECONDS`` (``OPTIONS["RETRY_SECONDS"]``,
 default 5) in this process: a dead or black-holed Redis costs one connection attempt (bounded

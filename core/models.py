@@ -25,6 +25,39 @@ class VersionedMixin:
             vars(self).pop("version", None)
 
 
+class TimestampedModel(models.Model):
+    """When a row was created and last saved (``auto_now_add`` / ``auto_now``)."""
+
+    created_at = models.DateTimeField(
+        verbose_name=_("angelegt"),
+        auto_now_add=True,
+    )
+    updated_at = models.DateTimeField(
+        verbose_name=_("geändert"),
+        auto_now=True,
+    )
+
+    class Meta:
+        abstract = True
+
+
+class VersionedModel(VersionedMixin, models.Model):
+    """A model with optimistic locking: the ``version`` counter ``VersionedMixin`` counts up
+    and ``core.admin.VersionedAdminForm`` checks. The migrations of the models that had the
+    mixin before name ``VersionedMixin`` among their bases, so it stays importable."""
+
+    version = models.PositiveIntegerField(
+        verbose_name=_("Version"),
+        default=1,
+        db_default=1,
+        editable=False,
+        help_text=_("Zählt jede Änderung; eine Bearbeitung auf älterem Stand wird abgelehnt."),
+    )
+
+    class Meta:
+        abstract = True
+
+
 class AliasQuerySet(models.QuerySet):
     def get_by_natural_key(self, normalized_name):
         return self.get(normalized_name=normalized_name)

@@ -4,7 +4,7 @@ import hashlib
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
-from django.core.paginator import Paginator
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.utils.functional import cached_property
 
 from core.cache import cached
@@ -59,3 +59,15 @@ def page_size_from(request, default=None):
     except (TypeError, ValueError):
         return default
     return size if size in PAGE_SIZES else default
+
+
+def page_or_nearest(paginator, number):
+    """The page ``number``; past the end the last page, below 1 or not a number the first.
+    Every public list reads ``?page=`` through this, so a stale or mistyped link shows a page
+    instead of a 404."""
+    try:
+        return paginator.page(number or 1)
+    except PageNotAnInteger:
+        return paginator.page(1)
+    except EmptyPage:
+        return paginator.page(1 if int(number) < 1 else paginator.num_pages)

@@ -5,7 +5,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from contact.ratelimits import client_ip, rate_limited
+from core.client_ip import client_ip
+from core.ratelimit import form_refusal
 from members.models import Organisation
 from networks.models import Network
 
@@ -70,14 +71,16 @@ class ProposalView(EntryMixin, View):
             ("corrections:ip", "20/h", client_ip(request)),
             ("corrections:sender", "10/h", form.cleaned_data["proposer_email"].lower()),
         ]
-        if rate_limited(request, limits):
-            form.add_error(
-                None,
-                _(
-                    "Es wurden in kurzer Zeit zu viele Vorschläge gesendet. Bitte versuchen Sie es später erneut."
-                ),
-            )
-            return self.render(entry_form, form, status=429)
+        refusal = form_refusal(
+            request,
+            limits,
+            message=_(
+                "Es wurden in kurzer Zeit zu viele Vorschläge gesendet. Bitte versuchen Sie es später erneut."
+            ),
+        )
+        if refusal:
+            form.add_error(None, refusal.message)
+            return self.render(entry_form, form, status=refusal.status)
         values = {name: entry_form.cleaned_data[name] for name in entry_form.fields}
         try:
             services.correction_propose(

@@ -8,15 +8,12 @@ refused by the form); organisers out of their reach stay on the event when they 
 removes the event for every organiser, so it needs all organisers within the user's reach.
 """
 
-from functools import partial
-
 from django.contrib import admin, messages
 from django.db.models import Exists, OuterRef
-from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from core.admin import PortalHistoryAdmin, VersionedAdminMixin
+from core.admin import PortalHistoryAdmin, UploadFlowAdminMixin, VersionedAdminMixin
 from networks.scoping import (
     networks_for_user,
     user_has_all_networks,
@@ -34,7 +31,7 @@ def organiser_ids(event) -> set[int]:
 
 
 @admin.register(Event)
-class EventAdmin(VersionedAdminMixin, PortalHistoryAdmin):
+class EventAdmin(UploadFlowAdminMixin, VersionedAdminMixin, PortalHistoryAdmin):
     list_display = ("title", "start_date", "start_time", "town", "status", "organiser_names")
     list_filter = ("status", "organisers", "growth_fields", "district")
     search_fields = ("title", "summary", "town", "venue", "uid")
@@ -142,27 +139,12 @@ class EventAdmin(VersionedAdminMixin, PortalHistoryAdmin):
             messages.SUCCESS,
         )
 
-    # The .ics import -------------------------------------------------------------------------
+    # The .ics import (core.admin.UploadFlowAdminMixin) ------------------------------------------
 
-    def get_urls(self):
-        info = self.opts.app_label, self.opts.model_name
-        custom = [
-            ("import-ics/", admin_views.ics_upload, "ics_upload"),
-            ("import-ics/confirm/", admin_views.ics_confirm, "ics_confirm"),
-        ]
-        return [
-            path(
-                route,
-                self.admin_site.admin_view(partial(view, model_admin=self)),
-                name="{}_{}_{}".format(*info, name),
-            )
-            for route, view, name in custom
-        ] + super().get_urls()
-
-    def changelist_view(self, request, extra_context=None):
-        extra_context = extra_context or {}
-        if request.user.has_perm(admin_views.IMPORT_PERMISSION):
-            extra_context["ics_upload_url"] = reverse(
-                "admin:events_event_ics_upload", current_app=self.admin_site.name
-            )
-        return super().changelist_view(request, extra_context=extra_context)
+    upload_views = (
+        ("import-ics/", admin_views.ics_upload, "ics_upload"),
+        ("import-ics/confirm/", admin_views.ics_confirm, "ics_confirm"),
+    )
+    upload_view_name = "ics_upload"
+    upload_permission = admin_views.IMPORT_PERMISSION
+    upload_label = _("iCalendar-Datei importieren")

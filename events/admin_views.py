@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -27,14 +26,6 @@ def _check(request):
         raise PermissionDenied
 
 
-def _context(request, model_admin, **context):
-    return {**model_admin.admin_site.each_context(request), "opts": model_admin.opts, **context}
-
-
-def _url(model_admin, name):
-    return reverse(f"admin:events_event_{name}", current_app=model_admin.admin_site.name)
-
-
 def ics_upload(request, model_admin):
     """GET: the form. POST: keep the file privately, check it, show the preview."""
     _check(request)
@@ -50,9 +41,8 @@ def ics_upload(request, model_admin):
                 storage = PrivateTempFolderStorage(read_mode="rb")
                 storage.save(data)
                 stored = storage.name
-            context = _context(
+            context = model_admin.admin_context(
                 request,
-                model_admin,
                 title=_("Vorschau: %(file)s") % {"file": form.cleaned_data["file"].name},
                 plan=plan,
                 network=network,
@@ -65,12 +55,12 @@ def ics_upload(request, model_admin):
                     },
                     user=request.user,
                 ),
-                upload_url=_url(model_admin, "ics_upload"),
+                upload_url=model_admin.admin_url("ics_upload"),
             )
             return TemplateResponse(request, "admin/events/event/ics_preview.html", context)
     else:
         form = IcsUploadForm(user=request.user)
-    context = _context(request, model_admin, title=_("iCalendar-Datei importieren"), form=form)
+    context = model_admin.admin_context(request, title=model_admin.upload_label, form=form)
     return TemplateResponse(request, "admin/events/event/ics_upload.html", context)
 
 
@@ -89,7 +79,7 @@ def ics_confirm(request, model_admin):
         messages.error(
             request, gettext("Die Vorschau ist abgelaufen; bitte laden Sie die Datei erneut hoch.")
         )
-        return redirect(_url(model_admin, "ics_upload"))
+        return redirect(model_admin.admin_url("ics_upload"))
     try:
         plan = event_ics_import(
             data=data,
@@ -103,7 +93,7 @@ def ics_confirm(request, model_admin):
             gettext("Der Import wurde abgelehnt, es wurde nichts gespeichert: %(errors)s")
             % {"errors": "; ".join(refused.messages[:20])},
         )
-        return redirect(_url(model_admin, "ics_upload"))
+        return redirect(model_admin.admin_url("ics_upload"))
     finally:
         storage.remove()
     messages.success(
@@ -119,4 +109,4 @@ def ics_confirm(request, model_admin):
             "unchanged": plan.unchanged,
         },
     )
-    return redirect(_url(model_admin, "changelist"))
+    return redirect(model_admin.admin_url("changelist"))

@@ -11,7 +11,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.models import VersionedMixin
+from core.models import TimestampedModel, VersionedModel
 from members.choices import District
 
 from .choices import EventFormat, EventLanguage, EventStatus
@@ -41,7 +41,7 @@ def exists_locally(moment: datetime.datetime) -> bool:
     return round_trip.replace(tzinfo=None) == moment.replace(tzinfo=None)
 
 
-class Event(VersionedMixin, models.Model):
+class Event(TimestampedModel, VersionedModel):
     """An event of one or more networks: a conference, a member meeting, a workshop.
 
     Dates are kept as the organisers give them (day, optional time, Europe/Berlin);
@@ -190,21 +190,6 @@ class Event(VersionedMixin, models.Model):
         verbose_name=_("interne Notiz"),
         blank=True,
         help_text=_("Nur im Back Office sichtbar, nie auf den öffentlichen Seiten."),
-    )
-    created_at = models.DateTimeField(
-        verbose_name=_("angelegt"),
-        auto_now_add=True,
-    )
-    updated_at = models.DateTimeField(
-        verbose_name=_("geändert"),
-        auto_now=True,
-    )
-    version = models.PositiveIntegerField(
-        verbose_name=_("Version"),
-        default=1,
-        db_default=1,
-        editable=False,
-        help_text=_("Zählt jede Änderung; eine Bearbeitung auf älterem Stand wird abgelehnt."),
     )
 
     objects = EventQuerySet.as_manager()

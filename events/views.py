@@ -1,6 +1,5 @@
 import json
 
-from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -11,7 +10,7 @@ from django.views import View
 from django.views.generic import DetailView, ListView
 
 from core.cache import cache_public_page
-from core.pagination import CachedCountPaginator
+from core.pagination import CachedCountPaginator, page_or_nearest
 from growthfields.models import GrowthField
 from members.filtersets import url_without
 from networks.models import Network
@@ -43,13 +42,7 @@ class EventListMixin:
 
     def paginate_queryset(self, queryset, page_size):
         paginator = self.get_paginator(queryset, page_size)
-        number = self.request.GET.get("page") or 1
-        try:
-            page = paginator.page(number)
-        except PageNotAnInteger:
-            page = paginator.page(1)
-        except EmptyPage:
-            page = paginator.page(1 if int(number) < 1 else paginator.num_pages)
+        page = page_or_nearest(paginator, self.request.GET.get("page"))
         return paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs):

@@ -5,10 +5,10 @@ from django.contrib.admin.utils import unquote
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import UploadFlowAdminMixin
 from core.formatting import format_amount
 
 from . import views
@@ -30,9 +30,7 @@ HISTORY_SHOWN = 200
 def revert(request, model_admin, run_id):
     """GET: what taking the run back would do, or why it cannot. POST: take it back."""
     run = get_object_or_404(ImportRun.objects.select_related("user"), pk=run_id)
-    change_url = reverse(
-        "admin:imports_importrun_change", args=[run.pk], current_app=model_admin.admin_site.name
-    )
+    change_url = model_admin.admin_url("change", run.pk)
     if request.method == "POST":
         try:
             counts = import_run_revert(run=run, user=request.user)
@@ -59,9 +57,8 @@ def revert(request, model_admin, run_id):
             (_("Mitgliedschaften entfernen"), changes.memberships.count()),
             (_("Wachstumsfeld-Zuordnungen entfernen"), changes.links.count()),
         ]
-    context = views._context(
+    context = model_admin.admin_context(
         request,
-        model_admin,
         title=_("LEG-Import #%(run)s rückgängig machen") % {"run": run.pk},
         run=run,
         problems=problems,
@@ -72,7 +69,7 @@ def revert(request, model_admin, run_id):
 
 
 @admin.register(ImportRun)
-class ImportRunAdmin(admin.ModelAdmin):
+class ImportRunAdmin(UploadFlowAdminMixin, admin.ModelAdmin):
     """Every LEG import, read-only; the upload → preview → confirm pages hang off its URLs.
 
     Runs are records, so nobody adds or edits one here, and only superusers delete one. The
@@ -99,7 +96,6 @@ class ImportRunAdmin(admin.ModelAdmin):
     search_fields = ("file_name", "sha256")
     list_select_related = ("user",)
     date_hierarchy = "started_at"
-    change_list_template = "admin/imports/importrun/change_list.html"
     change_form_template = "admin/imports/importrun/change_form.html"
     fieldsets = (
         (_("Datei"), {"fields": ("file_name", "file_size", "sha256")}),
@@ -132,6 +128,16 @@ class ImportRunAdmin(admin.ModelAdmin):
         ),
     )
     readonly_fields = ("duration_display",)
+    upload_views = (
+        ("upload/", views.upload, "upload"),
+        ("<int:run_id>/preview/", views.preview, "preview"),
+        ("<int:run_id>/confirm/", views.confirm, "confirm"),
+        ("<int:run_id>/discard/", views.discard, "discard"),
+        ("<int:run_id>/report/", views.report, "report"),
+        ("<int:run_id>/revert/", revert, "revert"),
+    )
+    upload_permission = views.IMPORT_PERMISSION
+    upload_label = _("LEG-Datei importieren")
 
     @admin.display(description=_("Dauer"), ordering="duration")
     def duration_display(self, obj):
@@ -159,25 +165,6 @@ class ImportRunAdmin(admin.ModelAdmin):
         for path_ in stored:
             transaction.on_commit(partial(stored_upload_remove, path_))
 
-    def get_urls(self):
-        info = self.opts.app_label, self.opts.model_name
-        custom = [
-            ("upload/", views.upload, "upload"),
-            ("<int:run_id>/preview/", views.preview, "preview"),
-            ("<int:run_id>/confirm/", views.confirm, "confirm"),
-            ("<int:run_id>/discard/", views.discard, "discard"),
-            ("<int:run_id>/report/", views.report, "report"),
-            ("<int:run_id>/revert/", revert, "revert"),
-        ]
-        return [
-            path(
-                route,
-                self.admin_site.admin_view(partial(view, model_admin=self)),
-                name="{}_{}_{}".format(*info, name),
-            )
-            for route, view, name in custom
-        ] + super().get_urls()
-
     def history_context(self, run):
         """The organisations' history entries the run wrote, with links to their history."""
         if run.applied_at is None:
@@ -199,14 +186,6 @@ class ImportRunAdmin(admin.ModelAdmin):
             "history_memberships": changes.memberships.count(),
             "history_links": changes.links.count(),
         }
-
-    def changelist_view(self, request, extra_context=None):
-        extra_context = extra_context or {}
-        if request.user.has_perm(views.IMPORT_PERMISSION):
-            extra_context["leg_upload_url"] = reverse(
-                "admin:imports_importrun_upload", current_app=self.admin_site.name
-            )
-        return super().changelist_view(request, extra_context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         run = self.get_object(request, unquote(object_id))

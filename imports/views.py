@@ -15,7 +15,6 @@ from django.core.paginator import Paginator
 from django.db import models, transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -48,12 +47,7 @@ LINK_LABELS = {"growth_field": _("Wachstumsfeld"), "network": _("Netzwerk")}
 
 
 def _forbidden(request, model_admin, reason):
-    context = {
-        **model_admin.admin_site.each_context(request),
-        "opts": model_admin.opts,
-        "title": _("Keine Berechtigung"),
-        "reason": reason,
-    }
+    context = model_admin.admin_context(request, title=_("Keine Berechtigung"), reason=reason)
     return TemplateResponse(request, "admin/imports/importrun/forbidden.html", context, status=403)
 
 
@@ -90,15 +84,6 @@ def _not_yours(request, model_admin):
             "Nur wer die Datei hochgeladen hat (oder ein Superuser), kann diese Vorschau "
             "bestätigen oder verwerfen."
         ),
-    )
-
-
-def _url(model_admin, name, *args):
-    opts = model_admin.opts
-    return reverse(
-        f"admin:{opts.app_label}_{opts.model_name}_{name}",
-        args=args,
-        current_app=model_admin.admin_site.name,
     )
 
 
@@ -188,14 +173,6 @@ def run_counts(run):
     return counts
 
 
-def _context(request, model_admin, **context):
-    return {
-        **model_admin.admin_site.each_context(request),
-        "opts": model_admin.opts,
-        **context,
-    }
-
-
 # Views ---------------------------------------------------------------------------------------
 
 
@@ -210,7 +187,7 @@ def upload(request, model_admin):
                 run = leg_import_enqueue(
                     path=path, file_name=form.cleaned_data["file"].name, user=request.user
                 )
-                return redirect(_url(model_admin, "preview", run.pk))
+                return redirect(model_admin.admin_url("preview", run.pk))
             run = None
             try:
                 run = leg_import_run(
@@ -223,13 +200,12 @@ def upload(request, model_admin):
             finally:
                 if run is None or run.status != RunStatus.PREVIEW:
                     stored_upload_remove(path)
-            return redirect(_url(model_admin, "preview", run.pk))
+            return redirect(model_admin.admin_url("preview", run.pk))
     else:
         form = LegUploadForm()
-    context = _context(
+    context = model_admin.admin_context(
         request,
-        model_admin,
-        title=_("LEG-Datei importieren"),
+        title=model_admin.upload_label,
         form=form,
         recent_runs=ImportRun.objects.select_related("user")[:5],
     )
@@ -242,15 +218,14 @@ def preview(request, model_admin, run_id):
     run = get_object_or_404(ImportRun.objects.select_related("user"), pk=run_id)
     if is_background(run):
         title = _("Im Hintergrund: %(file)s") % {"file": run.file_name}
-        page = progress_page(request, _context(request, model_admin, title=title), run)
+        page = progress_page(request, model_admin.admin_context(request, title=title), run)
         if page is not None:
             return page
         run.refresh_from_db()  # its worker died: the run is failed now
     is_open = run.status == RunStatus.PREVIEW
     yours = may_confirm(request.user, run)
-    context = _context(
+    context = model_admin.admin_context(
         request,
-        model_admin,
         title=_("Vorschau: %(file)s") % {"file": run.file_name},
         run=run,
         counts=run_counts(run),
@@ -277,8 +252,8 @@ def confirm(request, model_admin, run_id):
             leg_import_confirm_enqueue(run=run, user=request.user)
         except ValueError as error:
             messages.error(request, str(error))
-            return redirect(_url(model_admin, "upload"))
-        return redirect(_url(model_admin, "preview", run.pk))
+            return redirect(model_admin.admin_url("upload"))
+        return redirect(model_admin.admin_url("preview", run.pk))
     try:
         run = leg_import_confirm(run=run, user=request.user)
     except PreviewOutdated as outdated:
@@ -289,10 +264,10 @@ def confirm(request, model_admin, run_id):
                 "Die Daten haben sich seit der Vorschau geändert. Bitte die neue Vorschau prüfen."
             ),
         )
-        return redirect(_url(model_admin, "preview", new_run.pk))
+        return redirect(model_admin.admin_url("preview", new_run.pk))
     except ValueError as error:
         messages.error(request, str(error))
-        return redirect(_url(model_admin, "upload"))
+        return redirect(model_admin.admin_url("upload"))
     if run.status == RunStatus.IMPORTED:
         message = gettext(
             "„%(file)s“ importiert: %(created)s neu, %(updated)s geändert, %(unchanged)s "
@@ -312,7 +287,7 @@ def confirm(request, model_admin, run_id):
         messages.success(request, message)
     else:
         messages.error(request, run.message)
-    return redirect(_url(model_admin, "change", run.pk))
+    return redirect(model_admin.admin_url("change", run.pk))
 
 
 @import_permission_required
@@ -333,7 +308,7 @@ def discard(request, model_admin, run_id):
             gettext("Vorschau für „%(file)s“ verworfen; es wurde nichts importiert.")
             % {"file": run.file_name},
         )
-    return redirect(_url(model_admin, "upload"))
+    return redirect(model_admin.admin_url("upload"))
 
 
 @import_permission_required

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.collation import german_order
-from core.models import VersionedMixin
+from core.models import TimestampedModel, VersionedModel
 
 from .choices import District, OrganisationKind
 from .querysets import OrganisationQuerySet
@@ -24,7 +24,7 @@ wz_code_validator = RegexValidator(
 )
 
 
-class Organisation(VersionedMixin, models.Model):
+class Organisation(TimestampedModel, VersionedModel):
     """A company, university or research institute: a member of networks and growth fields.
 
     Records from the LEG database carry their LEG-ID; entries made by hand have none.
@@ -158,21 +158,6 @@ class Organisation(VersionedMixin, models.Model):
         help_text=_(
             "Name, Ort und Schlagworte für die Volltextsuche; PostgreSQL pflegt ihn selbst."
         ),
-    )
-    created_at = models.DateTimeField(
-        verbose_name=_("angelegt"),
-        auto_now_add=True,
-    )
-    updated_at = models.DateTimeField(
-        verbose_name=_("geändert"),
-        auto_now=True,
-    )
-    version = models.PositiveIntegerField(
-        verbose_name=_("Version"),
-        default=1,
-        db_default=1,
-        editable=False,
-        help_text=_("Zählt jede Änderung; eine Bearbeitung auf älterem Stand wird abgelehnt."),
     )
 
     objects = OrganisationQuerySet.as_manager()

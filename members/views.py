@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.http import FileResponse, HttpResponse, HttpResponseBadRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -10,7 +9,7 @@ from django.views.generic import DetailView, TemplateView, View
 from core import spreadsheets
 from core.api import license_link
 from core.cache import cache_public_page
-from core.pagination import PAGE_SIZES, CachedCountPaginator, page_size_from
+from core.pagination import PAGE_SIZES, CachedCountPaginator, page_or_nearest, page_size_from
 from core.ratelimit import Slots, seconds_to_wait, too_many_requests
 
 from . import export_files, exports
@@ -22,16 +21,6 @@ from .selectors import directory_search
 # Parameters of the page itself, not filters: dropped from chip, reset and export links.
 PAGE_PARAMETERS = ("page", "page_size", "format")
 KEPT_ON_RESET = ("sort", "page_size")
-
-
-def page_or_nearest(paginator, number):
-    """The page ``number``; past the end the last page, below 1 or not a number the first."""
-    try:
-        return paginator.page(number or 1)
-    except PageNotAnInteger:
-        return paginator.page(1)
-    except EmptyPage:
-        return paginator.page(1 if int(number) < 1 else paginator.num_pages)
 
 
 class DirectoryListMixin:

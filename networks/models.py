@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 from core.collation import german_order
 from core.dates import DatePrecision, format_reference_date, iso_reference_date
 from core.fields import StringListField
-from core.models import AliasBase, VersionedMixin
+from core.models import AliasBase, VersionedModel
 
 from .choices import MembershipRole, NetworkKind
 from .querysets import (
@@ -20,7 +20,7 @@ from .querysets import (
 )
 
 
-class Network(VersionedMixin, models.Model):
+class Network(VersionedModel):
     """A cluster network or initiative (OptoNet e.V., ELMUG eG, …), or an alliance of networks."""
 
     name = models.CharField(
@@ -111,13 +111,6 @@ class Network(VersionedMixin, models.Model):
             "Benutzer der Gruppe Netzwerkmanagement, die Profil, gemeldete Mitgliederzahlen "
             "und Mitgliedschaften dieses Netzwerks bearbeiten."
         ),
-    )
-    version = models.PositiveIntegerField(
-        verbose_name=_("Version"),
-        default=1,
-        db_default=1,
-        editable=False,
-        help_text=_("Zählt jede Änderung; eine Bearbeitung auf älterem Stand wird abgelehnt."),
     )
 
     objects = NetworkQuerySet.as_manager()

@@ -1,7 +1,12 @@
+from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
+
+from core.client_ip import client_ip
+from core.ratelimit import form_refusal
 
 from .forms import FeedbackForm
 from .selectors import portal_contact
@@ -53,5 +58,18 @@ class AccessibilityView(FormView):
         )
 
     def form_valid(self, form):
+        request = self.request
+        limits = [("pages:feedback:ip", settings.FEEDBACK_RATE_PER_IP, client_ip(request))]
+        refusal = form_refusal(
+            request,
+            limits,
+            message=_(
+                "Über dieses Formular wurden in kurzer Zeit zu viele Meldungen gesendet. "
+                "Bitte versuchen Sie es später erneut."
+            ),
+        )
+        if refusal:
+            form.add_error(None, refusal.message)
+            return self.render_to_response(self.get_context_data(form=form), status=refusal.status)
         feedback_submit(**form.cleaned_data, language=get_language() or "")
         return redirect(f"{reverse('accessibility')}?sent=1#feedback")

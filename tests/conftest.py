@@ -95,6 +95,18 @@ def empty_cache():
     cache.clear()
 
 
+@pytest.fixture
+def unreachable_cache(settings):
+    """The shared cache, and with it the rate limits' counters, is out of reach: the Redis
+    backend of production (fail-open, ``core.cache_backends``) on a closed port."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "core.cache_backends.FailOpenRedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
+    }
+
+
 @pytest.fixture(autouse=True)
 def private_export_dir(settings, tmp_path):
     """The member directory's full files are written to the test's own directory."""

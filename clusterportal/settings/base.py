@@ -200,7 +200,8 @@ PORTAL_PAGE_CACHE = env.bool("PORTAL_PAGE_CACHE", default=True)
 PORTAL_MAX_PAGE_SIZE = 100
 # The member directory's export (members.views): every client (address, or account when signed
 # in) may ask for PORTAL_EXPORT_RATE exports ("10/10m": ten per ten minutes), then gets 429
-# with Retry-After; the counters are in the cache and, without it, not enforced (fail open).
+# with Retry-After; the counters are in the cache and, without it, not enforced (fail open,
+# core.ratelimit).
 # Anonymous exports hold at most PORTAL_EXPORT_ANONYMOUS_MAX_ROWS rows and point to the full
 # file, written to PORTAL_EXPORT_DIR once per data version (and day) and served from there.
 PORTAL_EXPORT_RATE = env("PORTAL_EXPORT_RATE", default="10/10m")
@@ -209,7 +210,9 @@ PORTAL_EXPORT_RATE = env("PORTAL_EXPORT_RATE", default="10/10m")
 PORTAL_EXPORT_CONCURRENCY = env.int("PORTAL_EXPORT_CONCURRENCY", default=1)
 PORTAL_EXPORT_ANONYMOUS_MAX_ROWS = env.int("PORTAL_EXPORT_ANONYMOUS_MAX_ROWS", default=5000)
 PORTAL_EXPORT_DIR = env.path("PORTAL_EXPORT_DIR", default=BASE_DIR / "var" / "exports")
-RATELIMIT_FAIL_OPEN = True
+# Off, django-ratelimit's default: each limit decides what a dead cache means (core.ratelimit):
+# the export lets requests through, the public forms refuse them until the cache is back.
+RATELIMIT_FAIL_OPEN = False
 # The licence the open data (pages' downloads and the API) is published under.
 PORTAL_DATA_LICENSE = {
     "name": env(
@@ -282,6 +285,8 @@ CONTACT_FORM_MAX_AGE_SECONDS = 24 * 60 * 60  # an older form is reloaded
 CONTACT_RATE_PER_SENDER = env("CONTACT_RATE_PER_SENDER", default="5/h")  # sender's e-mail
 CONTACT_RATE_PER_IP = env("CONTACT_RATE_PER_IP", default="10/h")  # client address
 CONTACT_RATE_PER_RECIPIENT = env("CONTACT_RATE_PER_RECIPIENT", default="20/d")
+# Barrier reports through the accessibility statement's form (pages), per client address.
+FEEDBACK_RATE_PER_IP = env("FEEDBACK_RATE_PER_IP", default="10/h")
 
 # "Aktualität" (back office): what is listed as outdated, in days (mail: minutes waiting).
 FRESHNESS_KEY_FIGURE_DAYS = env.int("FRESHNESS_KEY_FIGURE_DAYS", default=3 * 365)

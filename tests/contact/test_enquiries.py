@@ -198,6 +198,15 @@ def test_recipient_limit_counts_all_senders(client, organisation, settings):
     assert statuses == [302, 302, 302, 429, 429]
 
 
+def test_without_the_cache_the_form_fails_closed(client, organisation, unreachable_cache):
+    """The limits cannot count while the cache is out of reach, so nothing is sent: 503 and a
+    German message on the form (docs/robustness.md, "Rate limits without the cache")."""
+    response = client.post(contact_url(organisation), enquiry_data())
+    assert response.status_code == 503
+    assert "wegen einer technischen Störung gerade nicht gesendet" in response.content.decode()
+    assert not Enquiry.objects.exists()
+
+
 def test_a_blocked_sender_is_refused(client, organisation):
     """An address, or its whole domain, blocked by staff cannot send."""
     BlockedSender.objects.create(address="Erika@Firma-Mustermann.de")

@@ -1,9 +1,10 @@
 """The public lists' paginator keeps counts until the data changes."""
 
 import pytest
+from django.core.paginator import Paginator
 from django.test import RequestFactory
 
-from core.pagination import CachedCountPaginator, page_size_from
+from core.pagination import CachedCountPaginator, page_or_nearest, page_size_from
 from members.models import Organisation
 from tests.factories import OrganisationFactory
 
@@ -95,3 +96,13 @@ def test_a_page_keeps_prefetches_and_annotations(django_assert_num_queries):
         rows = list(page)
     assert [row.marker for row in rows] == [7, 7]
     assert all(row.current_memberships == [] for row in rows)
+
+
+@pytest.mark.parametrize(
+    ("number", "expected"),
+    [(None, 1), ("", 1), ("2", 2), ("3", 3), ("99", 3), ("0", 1), ("-4", 1), ("zwei", 1)],
+)
+def test_page_or_nearest_shows_the_nearest_page(number, expected):
+    """Past the end the last page; below 1, empty or not a number the first."""
+    paginator = Paginator(list(range(25)), 10)
+    assert page_or_nearest(paginator, number).number == expected

@@ -244,3 +244,13 @@ def test_public_form_never_shows_phone_or_email(client, organisation):
     page = client.get(reverse("corrections:organisation", kwargs={"pk": organisation.pk}))
     assert "geheim@optik.de" not in page.content.decode()
     assert 'name="phone"' not in page.content.decode()
+
+
+def test_without_the_cache_a_proposal_is_refused(
+    client, organisation, organisation_form_data, unreachable_cache
+):
+    """The limits cannot count while the cache is out of reach: the form fails closed."""
+    response = propose(client, organisation, organisation_form_data, street="Neue Straße 2")
+    assert response.status_code == 503
+    assert "wegen einer technischen Störung gerade nicht gesendet" in response.content.decode()
+    assert not CorrectionProposal.objects.exists()

@@ -280,3 +280,22 @@ def test_readers_may_not_import(django_user_model, elmug):
 
     reader = client_for(make_staff(django_user_model, "leser", READERS_GROUP))
     assert reader.get(reverse("admin:events_event_ics_upload")).status_code == 403
+
+
+def test_upload_page_shares_the_leg_upload_form(manager, elmug):
+    """The .ics upload is the LEG import's upload page (``admin/upload_form.html``): each
+    field's ``aria-describedby`` names a help text on the page, and a form error is announced
+    in the singular or plural as it is."""
+    client = client_for(manager)
+    page = client.get(reverse("admin:events_event_ics_upload"))
+    html = page.content.decode()
+    targets = re.findall(r'aria-describedby="([^"]+)"', html)
+    assert targets
+    for target in targets:
+        assert f'id="{target}"' in html
+    assert "admin/upload_form.html" in [t.name for t in page.templates]
+    url = reverse("admin:events_event_ics_upload")
+    one = client.post(url, {"network": elmug.pk, "status": EventStatus.PUBLISHED})
+    assert "Bitte korrigieren Sie den unten aufgeführten Fehler." in one.content.decode()
+    two = client.post(url, {"status": EventStatus.PUBLISHED})
+    assert "Bitte korrigieren Sie die unten aufgeführten Fehler." in two.content.decode()

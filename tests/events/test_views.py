@@ -129,6 +129,19 @@ def test_list_paginates(client, elmug):
     assert not set(titles(first)) & set(titles(second))
 
 
+@pytest.mark.parametrize(
+    ("page", "expected"), [("9", 2), ("0", 1), ("-1", 1), ("zwei", 1), ("2.5", 1), ("", 1)]
+)
+def test_page_out_of_range_or_no_number_shows_the_nearest(client, elmug, page, expected):
+    """As on the directory (``core.pagination.page_or_nearest``): past the end the last page,
+    below 1 or not a number the first; never a 404."""
+    for n in range(25):
+        EventFactory(start_date=days(n + 1), organisers=[elmug])
+    response = client.get(reverse("events:list"), {"page": page})
+    assert response.status_code == 200
+    assert response.context["page_obj"].number == expected
+
+
 @pytest.mark.parametrize("name", ["events:list", "events:archive"])
 def test_list_pages_run_a_fixed_number_of_queries(client, elmug, fermeth, optics, name):
     """The list costs the same queries for 3 events as for 20 (organisers and growth fields

@@ -185,6 +185,27 @@ def test_feedback_goes_to_the_contact_address_without_a_staff_setting(
     assert AccessibilityFeedback.objects.get().language == "en"
 
 
+def test_too_many_reports_from_one_address_are_refused(client, settings):
+    """FEEDBACK_RATE_PER_IP reports per address; the next one is refused (429) and named."""
+    settings.FEEDBACK_RATE_PER_IP = "2/h"
+    statuses = [
+        client.post(url_of("accessibility"), {"message": "Kontrast zu gering."}).status_code
+        for _ in range(3)
+    ]
+    assert statuses == [302, 302, 429]
+    assert AccessibilityFeedback.objects.count() == 2
+    refused = client.post(url_of("accessibility"), {"message": "Kontrast zu gering."})
+    assert "zu viele Meldungen" in refused.content.decode()
+
+
+def test_without_the_cache_a_report_is_refused(client, unreachable_cache):
+    """The limit cannot count while the cache is out of reach: the form fails closed."""
+    response = client.post(url_of("accessibility"), {"message": "Kontrast zu gering."})
+    assert response.status_code == 503
+    assert "wegen einer technischen Störung gerade nicht gesendet" in response.content.decode()
+    assert not AccessibilityFeedback.objects.exists()
+
+
 def test_an_empty_report_is_refused_with_a_linked_error(client):
     """No message: nothing is stored, the field is marked invalid and points at its error."""
     response = client.post(url_of("accessibility"), {"message": ""})
