@@ -192,3 +192,19 @@ def test_python_stems_like_postgresql(db):
             )
             expected = set(cursor.fetchone()[0].split())
         assert set(lexemes(text).split()) == expected, text
+
+
+def test_a_word_finds_names_that_begin_with_it(organisations):
+    """ "Jena" finds "Jenaer …" (folded "jenar", another stem): a name holding a word that
+    begins with the query word is in the name tier, before organisations only in Jena."""
+    names = found("Jena")
+    assert "Jenaer Mikrodesign GmbH" in names
+    assert names.index("Jenaer Mikrodesign GmbH") < names.index("Jenoptik AG")
+
+
+def test_a_word_finds_the_start_of_a_compound(db):
+    """ "optik" finds "Optikwerke" (prefix matching), but a compound is no exact name match:
+    "Optik" itself comes first."""
+    OrganisationFactory(name="Optikwerke Jena", town="Jena")
+    OrganisationFactory(name="Optik GmbH", town="Gera")
+    assert found("optik") == ["Optik GmbH", "Optikwerke Jena"]
