@@ -138,6 +138,15 @@ class OrganisationQuerySet(models.QuerySet):
             relevance=directory_search.sqlite_relevance(query, groups)
         )
 
+    def relevance_tiers(self, text):
+        """On PostgreSQL: these rows of the best tiers (exact name, name, town), one queryset
+        each, every one served by an index of its own (``members.search.postgres_tiers``);
+        elsewhere, or without words, none."""
+        query = directory_search.Query(text)
+        if not query or connections[self.db].vendor != "postgresql":
+            return []
+        return [self.filter(condition) for condition in directory_search.postgres_tiers(query)]
+
     def order_by_relevance(self, text):
         """Best matches first (on both databases: the name is the query, the name holds every
         word, the town does, the rest), then in German name order."""

@@ -253,6 +253,32 @@ def postgres_relevance(query: Query, stems=None):
     )
 
 
+def postgres_tiers(query: Query):
+    """The conditions of the best tiers, exact name, name, town (``TIERS``), each true of a
+    row exactly when ``postgres_relevance`` gives it that tier, and each answered by an
+    index of its own (``organisation_search_name_key``, and the GIN indexes of the name's and
+    the town's words ``organisation_search_name_fts``/``_town_fts``), so that a page of the
+    best matches reads only those rows, not every match (``members.selectors``)."""
+    from django.db.models.expressions import RawSQL
+
+    name = "ts_filter(search_vector, '{a}') @@ %s::tsquery"
+    town = "ts_filter(search_vector, '{b}') @@ %s::tsquery"
+    words = query.tsquery()
+    return [
+        RawSQL("search_name_key = %s", (query.key,), output_field=models.BooleanField()),
+        RawSQL(
+            f"search_name_key <> %s AND {name}",
+            (query.key, words),
+            output_field=models.BooleanField(),
+        ),
+        RawSQL(
+            f"search_name_key <> %s AND NOT {name} AND {town}",
+            (query.key, words, words),
+            output_field=models.BooleanField(),
+        ),
+    ]
+
+
 POSTGRES_WORDS = "members_organisation_search_word"
 
 

@@ -31,6 +31,13 @@ KEEP_KEY_AND_WORDS = f"""
       INSERT INTO {POSTGRES_WORDS} (word)
         SELECT v.lexeme FROM unnest(NEW.search_vector) AS v ON CONFLICT DO NOTHING;"""
 
+# The best tiers' own indexes (members.search.postgres_tiers): exact name, name, town.
+TIER_INDEXES = [
+    ("organisation_search_name_key", "btree (search_name_key)"),
+    ("organisation_search_name_fts", "gin (ts_filter(search_vector, '{a}'))"),
+    ("organisation_search_town_fts", "gin (ts_filter(search_vector, '{b}'))"),
+]
+
 FORWARDS = [
     f"ALTER TABLE {TABLE} ADD COLUMN search_name_key text NOT NULL DEFAULT ''",
     f"""
@@ -46,9 +53,11 @@ FORWARDS = [
     f"INSERT INTO {POSTGRES_WORDS} (word) SELECT word FROM ts_stat("
     f"'SELECT search_vector FROM {TABLE}') ON CONFLICT DO NOTHING",
     "DROP INDEX IF EXISTS organisation_search_trgm",
+    *(f"CREATE INDEX {name} ON {TABLE} USING {using}" for name, using in TIER_INDEXES),
 ]
 
 BACKWARDS = [
+    *(f"DROP INDEX IF EXISTS {name}" for name, _using in TIER_INDEXES),
     TRIGGER_FUNCTION.format(extra=""),
     f"DROP TABLE IF EXISTS {POSTGRES_WORDS}",
     "DROP FUNCTION IF EXISTS portal_search_name_key(text)",
