@@ -14,16 +14,21 @@ Both sides of a search, the stored document and the query, go through the same s
 
 PostgreSQL keeps the document in ``search_vector`` (a trigger, migration members 0007) with the
 text-search configuration ``portal_german`` (``unaccent``, then ``german_stem``), weighted: the
-name without legal forms A, town B, keywords C, the whole name D. SQLite keeps the same words in
+name without legal forms A, town B, keywords C, the whole name D, and the name's key in
+``search_name_key`` (migration 0009). SQLite keeps the same words in
 an FTS5 table (``members_organisation_search``) filled by triggers that call ``lexemes``.
 
 Every query word must match (AND). Query words that name a WZ 2008 division ("Maschinenbau")
 also find that division's organisations. Relevance is one of five tiers (``TIERS``) on both
 databases, then German name order.
 
-Typos: when the words as written find nothing, ``similar`` words are tried: PostgreSQL compares
-trigrams (``pg_trgm`` word similarity, a GIN index on the folded text); SQLite looks the query's
-words up in the FTS5 index's own vocabulary with rapidfuzz and searches for the closest ones.
+A query stem of PREFIX_MIN letters or more also finds the words it begins ("jena" finds
+"Jenaer", "optik" finds "Optikwerke"); a compound is never an exact name.
+
+Typos: when the words as written find nothing, each query word is replaced by the indexed words
+spelled most like it (rapidfuzz, ``similar_groups``): PostgreSQL takes the candidates from a
+word table with a trigram index (migration members 0009), SQLite from the FTS5 index's own
+vocabulary.
 """
 
 import functools
