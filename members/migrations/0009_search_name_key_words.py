@@ -26,10 +26,15 @@ TRIGGER_FUNCTION = """
     END
     $$"""
 
+# The key from the document's A words (the name without legal forms, already stemmed); only
+# words not in the table yet are inserted (a lookup is cheaper than a speculative insert).
 KEEP_KEY_AND_WORDS = f"""
-      NEW.search_name_key := portal_search_name_key(NEW.name);
+      NEW.search_name_key := coalesce((SELECT string_agg(v.lexeme, ' ' ORDER BY v.lexeme COLLATE "C")
+        FROM unnest(ts_filter(NEW.search_vector, '{{a}}')) AS v), '');
       INSERT INTO {POSTGRES_WORDS} (word)
-        SELECT v.lexeme FROM unnest(NEW.search_vector) AS v ON CONFLICT DO NOTHING;"""
+        SELECT v.lexeme FROM unnest(NEW.search_vector) AS v
+        WHERE NOT EXISTS (SELECT 1 FROM {POSTGRES_WORDS} w WHERE w.word = v.lexeme)
+        ON CONFLICT DO NOTHING;"""
 
 # The best tiers' own indexes (members.search.postgres_tiers): exact name, name, town.
 TIER_INDEXES = [
