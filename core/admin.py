@@ -12,6 +12,8 @@
   autocomplete value that is not a key (``"abc"`` for a number) is a form error, not a 500.
 - ``UploadFlowAdminMixin``: a file import's pages (upload → preview → confirm) in a model's
   admin, its URLs, context and the change list's link (the .ics and the LEG import).
+- ``GermanOrderAdminMixin`` (in ``PortalHistoryAdmin``): a name column sorted by clicking its
+  header sorts in German order (``core.collation.german_order``), not by the bytes.
 """
 
 from functools import partial
@@ -19,6 +21,7 @@ from functools import partial
 from django import forms
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
@@ -29,6 +32,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin, ImportMixin
 from simple_history.admin import SimpleHistoryAdmin
+
+from core.collation import german_order
 
 LOADED_VERSION_FIELD = "loaded_version"
 
@@ -240,7 +245,27 @@ class SafeAutocompleteMixin:
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
-class PortalHistoryAdmin(SafeAutocompleteMixin, SimpleHistoryAdmin):
+class GermanOrderChangeList(ChangeList):
+    """A change list whose ``german_order_fields`` columns sort in German order."""
+
+    def get_ordering_field(self, field_name):
+        field = super().get_ordering_field(field_name)
+        if isinstance(field, str) and field in self.model_admin.german_order_fields:
+            return german_order(field)
+        return field
+
+
+class GermanOrderAdminMixin:
+    """Clicking the header of a name column sorts it in German order (DIN 5007-1, on both
+    databases), as every other list of names is sorted."""
+
+    german_order_fields = ("name", "short_name", "title", "town")
+
+    def get_changelist(self, request, **kwargs):
+        return GermanOrderChangeList
+
+
+class PortalHistoryAdmin(SafeAutocompleteMixin, GermanOrderAdminMixin, SimpleHistoryAdmin):
     """simple-history's admin, where posting a revert needs the change permission on the row
     (its own view checks only the view permission before saving), and where the row as it is
     now decides, not only the old version shown (which may name another network)."""

@@ -33,6 +33,10 @@ class CachedCountPaginator(Paginator):
         digest = hashlib.sha256(f"{sql}|{params!r}".encode()).hexdigest()
         return cached(f"count:{digest}", lambda: Paginator.count.func(self))
 
+    def page_keys(self, bottom):
+        """The keys of the rows from ``bottom`` on, one page of them, in the list's order."""
+        return list(self.object_list.values_list("pk", flat=True)[bottom : bottom + self.per_page])
+
     def page(self, number):
         """The page's rows in two steps: their keys in the list's order (which an index can
         answer without reading the table, even thousands of rows deep), then those rows."""
@@ -40,8 +44,7 @@ class CachedCountPaginator(Paginator):
         object_list = self.object_list
         if getattr(object_list, "query", None) is None or self.orphans:
             return super().page(number)
-        bottom = (number - 1) * self.per_page
-        keys = list(object_list.values_list("pk", flat=True)[bottom : bottom + self.per_page])
+        keys = self.page_keys((number - 1) * self.per_page)
         rows = {row.pk: row for row in object_list.filter(pk__in=keys).order_by()}
         return self._get_page([rows[key] for key in keys if key in rows], number, self)
 

@@ -117,26 +117,39 @@ class OrganisationQuerySet(models.QuerySet):
 
     def search_similar(self, text):
         """Organisations with words spelled like those of ``text``: for a typo ("Lasrbau",
-        "Präzisionstechnk") when ``search`` found nothing. Annotates ``relevance``."""
+        "Präzisionstechnk") when ``search`` found nothing. Each query word is replaced by the
+        indexed words spelled most like it, then searched as ``search`` does. Annotates
+        ``relevance`` (the tiers of ``order_by_relevance``)."""
         query = directory_search.Query(text)
         if not query:
             return self._without_words(query)
-        if connections[self.db].vendor == "postgresql":
-            condition, score = directory_search.postgres_similar(connections[self.db], query)
-            if condition is None:
+        connection = connections[self.db]
+        if connection.vendor == "postgresql":
+            groups = directory_search.postgres_similar_groups(connection, query)
+            if not groups:
                 return self.none()
-            return self.filter(condition).annotate(relevance=score)
-        groups = directory_search.sqlite_similar_groups(connections[self.db], query)
+            return self.filter(directory_search.postgres_match(query, stems=groups)).annotate(
+                relevance=directory_search.postgres_relevance(query, groups)
+            )
+        groups = directory_search.sqlite_similar_groups(connection, query)
         if not groups:
             return self.none()
         return self.filter(pk__in=directory_search.sqlite_ids(query.fts5(stems=groups))).annotate(
             relevance=directory_search.sqlite_relevance(query, groups)
         )
 
+    def relevance_tiers(self, text):
+        """On PostgreSQL: these rows of the best tiers (exact name, name, town), one queryset
+        each, every one served by an index of its own (``members.search.postgres_tiers``);
+        elsewhere, or without words, none."""
+        query = directory_search.Query(text)
+        if not query or connections[self.db].vendor != "postgresql":
+            return []
+        return [self.filter(condition) for condition in directory_search.postgres_tiers(query)]
+
     def order_by_relevance(self, text):
         """Best matches first (on both databases: the name is the query, the name holds every
-        word, the town does, the rest; for similar spellings their similarity), then in German
-        name order."""
+        word, the town does, the rest), then in German name order."""
         query = directory_search.Query(text)
         if not query:
             return self

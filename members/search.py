@@ -14,16 +14,21 @@ Both sides of a search, the stored document and the query, go through the same s
 
 PostgreSQL keeps the document in ``search_vector`` (a trigger, migration members 0007) with the
 text-search configuration ``portal_german`` (``unaccent``, then ``german_stem``), weighted: the
-name without legal forms A, town B, keywords C, the whole name D. SQLite keeps the same words in
+name without legal forms A, town B, keywords C, the whole name D, and the name's key in
+``search_name_key`` (migration 0009). SQLite keeps the same words in
 an FTS5 table (``members_organisation_search``) filled by triggers that call ``lexemes``.
 
 Every query word must match (AND). Query words that name a WZ 2008 division ("Maschinenbau")
 also find that division's organisations. Relevance is one of five tiers (``TIERS``) on both
 databases, then German name order.
 
-Typos: when the words as written find nothing, ``similar`` words are tried: PostgreSQL compares
-trigrams (``pg_trgm`` word similarity, a GIN index on the folded text); SQLite looks the query's
-words up in the FTS5 index's own vocabulary with rapidfuzz and searches for the closest ones.
+A query stem of PREFIX_MIN letters or more also finds the words it begins ("jena" finds
+"Jenaer", "optik" finds "Optikwerke"); a compound is never an exact name.
+
+Typos: when the words as written find nothing, each query word is replaced by the indexed words
+spelled most like it (rapidfuzz, ``similar_groups``): PostgreSQL takes the candidates from a
+word table with a trigram index (migration members 0009), SQLite from the FTS5 index's own
+vocabulary.
 """
 
 import functools
@@ -45,9 +50,9 @@ SQLITE_VOCABULARY = "members_organisation_search_vocab"
 # rapidfuzz score (0-100) a vocabulary word needs to stand in for a query word; how many.
 SIMILAR_SCORE = 78
 SIMILAR_WORDS = 3
-# pg_trgm: the word similarity a folded text needs to a typed word ("lasrbau" and "laserbau":
-# 0.55; pg_trgm's default is 0.6).
-TRIGRAM_THRESHOLD = 0.5
+# A query stem of this many characters or more also finds the words it begins: "jena" finds
+# "Jenaer" (stem "jenar"), "optik" finds "Optikwerke". Shorter ones ("e", "v") only themselves.
+PREFIX_MIN = 3
 
 LEGAL_FORMS = frozenset(
     [
@@ -148,6 +153,11 @@ def name_key(name: str | None) -> str:
     return " ".join(sorted(set(_stems(split_legal(name)[0]))))
 
 
+def _star(word: str) -> str:
+    """The prefix mark for a stem long enough to be the start of other words."""
+    return "*" if len(word) >= PREFIX_MIN else ""
+
+
 class Query:
     """A search query, as both databases search it.
 
@@ -175,13 +185,29 @@ class Query:
     def key(self) -> str:
         return " ".join(sorted(set(self.stems)))
 
+    def groups(self, stems=None) -> list[list[str]]:
+        """The words to search for: one group of alternatives for each query word (a typo's
+        similar words, see ``similar_groups``), else each stem alone."""
+        return stems if stems is not None else [[stem] for stem in self.stems]
+
     def fts5(self, column: str | None = None, stems=None) -> str:
-        """An FTS5 MATCH expression: every stem (or group of alternatives) must occur."""
-        prefix = f"{column} : " if column else ""
-        groups = stems if stems is not None else [[stem] for stem in self.stems]
+        """An FTS5 MATCH expression: every stem (or group of alternatives) must occur, a stem
+        of PREFIX_MIN letters or more also as the start of a word."""
+        column = f"{column} : " if column else ""
         return " AND ".join(
-            "(" + " OR ".join(f'{prefix}"{alternative}"' for alternative in group) + ")"
-            for group in groups
+            "(" + " OR ".join(f'{column}"{word}"{_star(word)}' for word in group) + ")"
+            for group in self.groups(stems)
+        )
+
+    def tsquery(self, weights: str = "", stems=None) -> str:
+        """The same as a PostgreSQL tsquery, restricted to ``weights`` ("A": the name)."""
+
+        def term(word):
+            label = _star(word) + weights
+            return f"'{word}'" + (f":{label}" if label else "")
+
+        return " & ".join(
+            "(" + " | ".join(term(word) for word in group) + ")" for group in self.groups(stems)
         )
 
     def wz_divisions(self) -> list[str]:
@@ -206,50 +232,71 @@ def wz_title_stems() -> dict[str, frozenset]:
 # --------------------------------------------------------------------------- PostgreSQL
 
 
-def postgres_match(query: Query, weights="ABCD"):
+def postgres_match(query: Query, weights="", stems=None):
+    """``search_vector`` matches the query (GIN index ``organisation_search_fts``; without
+    weights the index answers it without rechecking each row)."""
     from django.db.models.expressions import RawSQL
 
     return RawSQL(
-        "search_vector @@ portal_search_query(%s, %s)",
-        (query.text, weights),
+        "search_vector @@ %s::tsquery",
+        (query.tsquery(weights, stems),),
         output_field=models.BooleanField(),
     )
 
 
-def postgres_relevance(query: Query):
-    """The tier of PostgreSQL's row (see ``TIERS``)."""
+def postgres_relevance(query: Query, stems=None):
+    """The tier of PostgreSQL's row (see ``TIERS``): the stored name key for an exact name,
+    then the weights of the matching words; nothing computed per row but ``@@``."""
     from django.db.models.expressions import RawSQL
 
     return RawSQL(
-        "CASE WHEN search_vector @@ portal_search_query(%s, 'A') THEN "
-        "CASE WHEN length(ts_filter(search_vector, '{a}')) = portal_search_length(%s) "
-        "THEN 4 ELSE 3 END "
-        "WHEN search_vector @@ portal_search_query(%s, 'B') THEN 2 "
-        "WHEN search_vector @@ portal_search_query(%s, 'ABCD') THEN 1 ELSE 0 END",
-        (query.text, query.text, query.text, query.text),
+        "CASE WHEN search_name_key = %s THEN 4 WHEN search_vector @@ %s::tsquery THEN 3 "
+        "WHEN search_vector @@ %s::tsquery THEN 2 WHEN search_vector @@ %s::tsquery THEN 1 "
+        "ELSE 0 END",
+        (query.key, query.tsquery("A", stems), query.tsquery("B", stems), query.tsquery("", stems)),
         output_field=models.IntegerField(),
     )
 
 
-POSTGRES_TEXT = "portal_search_text(name, town, keywords)"
-
-
-def postgres_similar(connection, query: Query):
-    """Rows whose folded text holds a word spelled like every query word (GIN trigram index,
-    ``%>`` at a word similarity of TRIGRAM_THRESHOLD, set for the session)."""
+def postgres_tiers(query: Query):
+    """The conditions of the best tiers, exact name, name, town (``TIERS``), each true of a
+    row exactly when ``postgres_relevance`` gives it that tier, and each answered by an
+    index of its own (``organisation_search_name_key``, and the GIN indexes of the name's and
+    the town's words ``organisation_search_name_fts``/``_town_fts``), so that a page of the
+    best matches reads only those rows, not every match (``members.selectors``)."""
     from django.db.models.expressions import RawSQL
 
-    with connection.cursor() as cursor:
-        cursor.execute("SET pg_trgm.word_similarity_threshold = %s", [TRIGRAM_THRESHOLD])
-    words = [word for word in query.words if len(word) >= 3] or query.words
-    if not words:
-        return None, None
-    condition = " AND ".join([f"{POSTGRES_TEXT} %%> %s"] * len(words))
-    score = " + ".join([f"word_similarity(%s, {POSTGRES_TEXT})"] * len(words))
-    return (
-        RawSQL(condition, words, output_field=models.BooleanField()),
-        RawSQL(score, words, output_field=models.FloatField()),
-    )
+    name = "ts_filter(search_vector, '{a}') @@ %s::tsquery"
+    town = "ts_filter(search_vector, '{b}') @@ %s::tsquery"
+    words = query.tsquery()
+    return [
+        RawSQL("search_name_key = %s", (query.key,), output_field=models.BooleanField()),
+        RawSQL(
+            f"search_name_key <> %s AND {name}",
+            (query.key, words),
+            output_field=models.BooleanField(),
+        ),
+        RawSQL(
+            f"search_name_key <> %s AND NOT {name} AND {town}",
+            (query.key, words, words),
+            output_field=models.BooleanField(),
+        ),
+    ]
+
+
+POSTGRES_WORDS = "members_organisation_search_word"
+
+
+def postgres_similar_groups(connection, query: Query):
+    """For every query stem, the indexed words spelled most like it (itself if indexed): the
+    candidates from the word table's trigram index (``%``), scored as on SQLite."""
+
+    def candidates(stem):
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT word FROM {POSTGRES_WORDS} WHERE word %% %s", [stem])
+            return [row[0] for row in cursor.fetchall()]
+
+    return similar_groups(query, candidates)
 
 
 # --------------------------------------------------------------------------- SQLite
@@ -280,26 +327,38 @@ def sqlite_relevance(query: Query, groups=None):
     )
 
 
-def sqlite_similar_groups(connection, query: Query):
-    """For every query stem, the index's words spelled most like it (itself if indexed)."""
+def similar_groups(query: Query, candidates):
+    """For every query stem, the indexed words spelled most like it (itself if indexed), from
+    ``candidates(stem)`` (the words worth scoring); None when a stem has none."""
     from rapidfuzz import fuzz, process
 
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT term FROM {SQLITE_VOCABULARY}")
-        vocabulary = [row[0] for row in cursor.fetchall()]
-    known = set(vocabulary)
     groups = []
     for stem in query.stems:
-        if stem in known:
+        words = candidates(stem)
+        if stem in words:
             groups.append([stem])
             continue
         found = process.extract(
-            stem, vocabulary, scorer=fuzz.ratio, score_cutoff=SIMILAR_SCORE, limit=SIMILAR_WORDS
+            stem, words, scorer=fuzz.ratio, score_cutoff=SIMILAR_SCORE, limit=SIMILAR_WORDS
         )
         if not found:
             return None
         groups.append([word for word, _score, _index in found])
     return groups
+
+
+def sqlite_similar_groups(connection, query: Query):
+    """For every query stem, the index's words spelled most like it (itself if indexed): the
+    FTS5 table's whole vocabulary scored."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT term FROM {SQLITE_VOCABULARY}")
+        vocabulary = [row[0] for row in cursor.fetchall()]
+    known = set(vocabulary)
+
+    def candidates(stem):
+        return [stem] if stem in known else vocabulary
+
+    return similar_groups(query, candidates)
 
 
 def register_sqlite_functions(sender, connection, **kwargs):

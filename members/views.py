@@ -9,7 +9,7 @@ from django.views.generic import DetailView, TemplateView, View
 from core import spreadsheets
 from core.api import license_link
 from core.cache import cache_public_page
-from core.pagination import PAGE_SIZES, CachedCountPaginator, page_or_nearest, page_size_from
+from core.pagination import PAGE_SIZES, page_or_nearest, page_size_from
 from core.ratelimit import Slots, seconds_to_wait, too_many_requests
 
 from . import export_files, exports
@@ -43,7 +43,7 @@ class DirectoryListMixin:
         search = directory_search(
             request.GET, queryset=self.get_directory_queryset(), request=request
         )
-        paginator = CachedCountPaginator(search.rows, page_size_from(request))
+        paginator = search.paginator(page_size_from(request))
         page = page_or_nearest(paginator, request.GET.get("page"))
         return {
             "filterset": search.filterset,

@@ -220,3 +220,25 @@ def test_growth_field_form_edits_lists_line_by_line(superuser_client):
     assert GrowthField.objects.filter(pk=field.pk).exists()
     assert Network.objects.count() == 0
     assert Organisation.objects.count() == 0
+
+
+GERMAN_NAMES = ["ada Solar GmbH", '"Eichsfelder Biosysteme" GmbH', "Ölmühle Apolda GmbH", "Werra AG"]
+
+
+@pytest.mark.parametrize("order", ["1", "-1"])
+def test_a_name_column_sorts_in_german_order(superuser_client, order):
+    """Clicking the name column's header sorts by ``core.collation.german_order`` (leading
+    quotation marks ignored, ä = a, case together), up and down, not by the bytes."""
+    for name in reversed(GERMAN_NAMES):
+        OrganisationFactory(name=name)
+    response = superuser_client.get(reverse("admin:members_organisation_changelist"), {"o": order})
+    names = [row.name for row in response.context["cl"].result_list]
+    assert names == (GERMAN_NAMES if order == "1" else GERMAN_NAMES[::-1])
+
+
+def test_a_network_name_column_sorts_in_german_order(superuser_client):
+    for name in ("Werra-Netz", "at Netz", "Ölnetz"):
+        NetworkFactory(name=name)
+    response = superuser_client.get(reverse("admin:networks_network_changelist"), {"o": "1"})
+    names = [row.name for row in response.context["cl"].result_list]
+    assert names == ["at Netz", "Ölnetz", "Werra-Netz"]

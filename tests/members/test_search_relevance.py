@@ -192,3 +192,33 @@ def test_python_stems_like_postgresql(db):
             )
             expected = set(cursor.fetchone()[0].split())
         assert set(lexemes(text).split()) == expected, text
+
+
+def test_a_word_finds_names_that_begin_with_it(organisations):
+    """ "Jena" finds "Jenaer …" (folded "jenar", another stem): a name holding a word that
+    begins with the query word is in the name tier, before organisations only in Jena."""
+    names = found("Jena")
+    assert "Jenaer Mikrodesign GmbH" in names
+    assert names.index("Jenaer Mikrodesign GmbH") < names.index("Jenoptik AG")
+
+
+def test_a_word_finds_the_start_of_a_compound(db):
+    """ "optik" finds "Optikwerke" (prefix matching), but a compound is no exact name match:
+    "Optik" itself comes first."""
+    OrganisationFactory(name="Optikwerke Jena", town="Jena")
+    OrganisationFactory(name="Optik GmbH", town="Gera")
+    assert found("optik") == ["Optik GmbH", "Optikwerke Jena"]
+
+
+@pytest.mark.parametrize("query", ["Jena", "Erfurt", "Optik Zentrum Jena", "GmbH", "Saalfeld"])
+def test_pages_from_the_best_tiers_are_the_list_s_pages(organisations, query):
+    """The directory's paginator takes a page from the best tiers' own queries where it can
+    (PostgreSQL): every page, of every size, holds the rows the whole ordered list has there."""
+    from members.selectors import directory_search
+
+    search = directory_search({"q": query})
+    expected = list(search.rows.values_list("pk", flat=True))
+    for per_page in (1, 2, 3, 25):
+        paginator = search.paginator(per_page)
+        pages = [paginator.page_keys(bottom) for bottom in range(0, len(expected), per_page)]
+        assert [key for page in pages for key in page] == expected, per_page

@@ -88,14 +88,12 @@ def test_a_search_without_letters_or_digits_is_no_search(client, q):
 
 def test_punctuation_between_words_is_dropped_from_the_search(client):
     """ "optik %" searches for "optik" alone: the stray "%" adds no condition."""
-    # "Optik" as a word of its own: whether a search word finds the start of a compound
-    # ("Optikwerke") is the German search's question (docs/search.md), not this test's.
-    OrganisationFactory(name="Jenaer Optik Werke")
+    OrganisationFactory(name="Optikwerke Jena")
     OrganisationFactory(name="Sensortechnik Erfurt")
     _, with_stray = directory_queries(client, "?q=optik+%25")
     response, alone = directory_queries(client, "?q=optik")
     assert with_stray == alone
-    assert [o.name for o in response.context["organisations"]] == ["Jenaer Optik Werke"]
+    assert [o.name for o in response.context["organisations"]] == ["Optikwerke Jena"]
 
 
 def test_the_api_treats_a_punctuation_search_as_none(client):
